@@ -1,0 +1,79 @@
+package com.esimorders;
+
+import com.esimorders.db.Database;
+import com.esimorders.health.BrokerHealthCheck;
+import com.esimorders.health.DatabaseHealthCheck;
+import com.esimorders.jms.EmbeddedBroker;
+import com.esimorders.signing.RequestSigner;
+import com.zaxxer.hikari.HikariDataSource;
+import jakarta.jms.ConnectionFactory;
+import java.util.List;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jms.connection.CachingConnectionFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Wires what YAML should not: the database (pool, migrations, transactions), the broker and the signer.
+ * Beans bound here are used by name from the routes (#dataSource, #required, ...).
+ */
+public class AppConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        if (isProduction(context.getCamelContextExtension().getProfile())) {
+            List<String> problems = settings.productionProblems();
+            if (!problems.isEmpty()) {
+                throw new MissingConfigurationException(problems);
+            }
+        }
+
+        HikariDataSource dataSource = Database.start(settings);
+        context.addService(new Database.Closer(dataSource), true, true);
+        DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
+        context.getRegistry().bind("dataSource", dataSource);
+        context.getRegistry().bind("transactionManager", transactionManager);
+        context.getRegistry().bind("required", new SpringTransactionPolicy(new TransactionTemplate(transactionManager)));
+
+        context.getRegistry().bind("requestSigner",
+                new RequestSigner(settings.get("esim.access-key"), settings.get("esim.secret-key")));
+
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        health.register(new DatabaseHealthCheck(dataSource));
+
+        if (settings.getBoolean("esim.broker.embedded")) {
+            context.addService(new EmbeddedBroker(settings), true, true);
+        }
+        if (settings.isSet("esim.broker.url")) {
+            ConnectionFactory connectionFactory = new ActiveMQConnectionFactory(settings.get("esim.broker.url"),
+                    emptyToNull(settings.get("esim.broker.user")), emptyToNull(settings.get("esim.broker.password")));
+            CachingConnectionFactory caching = new CachingConnectionFactory(connectionFactory);
+            caching.setSessionCacheSize(10);
+            context.getRegistry().bind("jmsConnectionFactory", caching);
+            context.getComponent("jms", JmsComponent.class).setConnectionFactory(caching);
+            health.register(new BrokerHealthCheck(connectionFactory));
+        }
+    }
+
+    /** Camel Main reports the prod profile as "prod" or "production". */
+    static boolean isProduction(String profile) {
+        return profile == null || profile.startsWith("prod");
+    }
+
+    private static String emptyToNull(String value) {
+        return value.isEmpty() ? null : value;
+    }
+
+    /** Thrown at startup in prod; its message names every missing or unsafe setting. */
+    public static final class MissingConfigurationException extends IllegalStateException {
+        public MissingConfigurationException(List<String> problems) {
+            super("esim-orders cannot start in the prod profile: " + String.join("; ", problems));
+        }
+    }
+}

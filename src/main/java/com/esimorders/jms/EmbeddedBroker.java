@@ -1,0 +1,51 @@
+package com.esimorders.jms;
+
+import com.esimorders.Settings;
+import java.nio.file.Path;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.camel.support.service.ServiceSupport;
+
+/** The dev profile's Artemis broker: persistent under the data folder, listening on TCP on loopback. */
+public class EmbeddedBroker extends ServiceSupport {
+
+    private final Settings settings;
+    private EmbeddedActiveMQ broker;
+
+    public EmbeddedBroker(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Path dir = Path.of(settings.get("esim.data.dir"), "artemis").toAbsolutePath();
+        ConfigurationImpl config = new ConfigurationImpl();
+        config.setName("esim-orders-embedded");
+        config.setPersistenceEnabled(true);
+        config.setSecurityEnabled(false);
+        config.setJMXManagementEnabled(false);
+        config.setBrokerInstance(dir.toFile());
+        config.setJournalDirectory(dir.resolve("journal").toString());
+        config.setBindingsDirectory(dir.resolve("bindings").toString());
+        config.setPagingDirectory(dir.resolve("paging").toString());
+        config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
+        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + settings.get("esim.broker.embedded-port"));
+        config.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(settings.get("esim.orders.dlq")))
+                .setMaxDeliveryAttempts(10)
+                .setAutoCreateQueues(true)
+                .setAutoCreateAddresses(true));
+        broker = new EmbeddedActiveMQ();
+        broker.setConfiguration(config);
+        broker.start();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (broker != null) {
+            broker.stop();
+        }
+    }
+}
