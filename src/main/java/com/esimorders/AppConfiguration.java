@@ -44,6 +44,8 @@ public class AppConfiguration implements CamelConfiguration {
         context.getRegistry().bind("requestSigner",
                 new RequestSigner(settings.get("esim.access-key"), settings.get("esim.secret-key")));
 
+        context.getRegistry().bind("planCatalogue", PlanCatalogue.load(settings.get("esim.plans.file")));
+
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(new DatabaseHealthCheck(dataSource));
 

@@ -36,6 +36,12 @@ class StartupTest {
     }
 
     @Test
+    void runsOnTheDatabaseTheBuildAskedFor() throws Exception {
+        String product = app.jdbc().execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
+        assertThat(product).isEqualTo(TestDatabase.isPostgres() ? "PostgreSQL" : "H2");
+    }
+
+    @Test
     void healthIsUpWithDatabaseAndBroker() throws Exception {
         HttpResponse<String> response = get("/observe/health");
         assertThat(response.statusCode()).isEqualTo(200);
