@@ -5,6 +5,7 @@ import com.esimorders.health.BrokerHealthCheck;
 import com.esimorders.health.DatabaseHealthCheck;
 import com.esimorders.jms.EmbeddedBroker;
 import com.esimorders.signing.RequestSigner;
+import com.esimorders.submit.Submission;
 import com.zaxxer.hikari.HikariDataSource;
 import jakarta.jms.ConnectionFactory;
 import java.util.List;
@@ -41,8 +42,9 @@ public class AppConfiguration implements CamelConfiguration {
         context.getRegistry().bind("transactionManager", transactionManager);
         context.getRegistry().bind("required", new SpringTransactionPolicy(new TransactionTemplate(transactionManager)));
 
-        context.getRegistry().bind("requestSigner",
-                new RequestSigner(settings.get("esim.access-key"), settings.get("esim.secret-key")));
+        RequestSigner signer = new RequestSigner(settings.get("esim.access-key"), settings.get("esim.secret-key"));
+        context.getRegistry().bind("requestSigner", signer);
+        Submission.bind(context, settings, dataSource, signer);
 
         context.getRegistry().bind("planCatalogue", PlanCatalogue.load(settings.get("esim.plans.file")));
 

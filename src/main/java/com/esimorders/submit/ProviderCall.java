@@ -1,0 +1,178 @@
+package com.esimorders.submit;
+
+import com.esimorders.Json;
+import com.esimorders.order.Order;
+import com.esimorders.order.OrderOutcome;
+import com.esimorders.order.OrderStatus;
+import com.esimorders.signing.RequestSigner;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps around the HTTP call to the provider, used by the send-order route: build and sign each attempt
+ * (the first one and every redelivery, so each carries a fresh timestamp), decide whether to retry, and turn the
+ * final answer into the order's new state.
+ */
+public class ProviderCall {
+
+    public static final String ORDER = "esimOrder";
+    private static final String FIRST_ATTEMPT_AT = "esimFirstAttemptAt";
+    private static final String LAST_FAILURE = "esimLastFailure";
+    private static final String CLOCK_SKEW_RETRIED = "esimClockSkewRetried";
+    /** attempts in this send; Camel's redelivery counter header does not survive the replayed message */
+    private static final String ATTEMPTS = "esimAttempts";
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderCall.class);
+
+    private final OrderStore store;
+    private final RequestSigner signer;
+    private final Clock clock;
+    private final RetryPolicy retryPolicy;
+    private final RequestRateLimiter rateLimiter;
+    private final String path;
+
+    public ProviderCall(OrderStore store, RequestSigner signer, Clock clock, RetryPolicy retryPolicy,
+            RequestRateLimiter rateLimiter, String providerUrl) {
+        this.store = store;
+        this.signer = signer;
+        this.clock = clock;
+        this.retryPolicy = retryPolicy;
+        this.rateLimiter = rateLimiter;
+        this.path = URI.create(providerUrl + "/v1/api_partner/orders").getRawPath();
+    }
+
+    /** Before every attempt: record it, drop every inbound header, and sign with the current time. */
+    public void prepare(Exchange exchange) throws JsonProcessingException, InterruptedException {
+        Order order = exchange.getProperty(ORDER, Order.class);
+        ProviderFailure previous = exchange.getProperty(LAST_FAILURE, ProviderFailure.class);
+        store.startAttempt(order.externalOrderId(), previous == null ? "sending" : "retry after: " + previous.summary());
+        rateLimiter.acquire();
+
+        Message message = exchange.getIn();
+        message.removeHeaders("*");
+        message.setBody(requestBody(order));
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("Accept", "application/json");
+        Instant now = clock.instant();
+        exchange.setProperty(ATTEMPTS, attempts(exchange) + 1);
+        if (!exchange.getProperties().containsKey(FIRST_ATTEMPT_AT)) {
+            exchange.setProperty(FIRST_ATTEMPT_AT, now);
+        }
+        long timestamp = now.getEpochSecond();
+        message.setHeader("X-Esim-Story-Access-Key", signer.accessKey());
+        message.setHeader("X-Esim-Story-Timestamp", String.valueOf(timestamp));
+        message.setHeader("X-Esim-Story-Signature", signer.sign("POST", path, timestamp));
+    }
+
+    /**
+     * The error handler's retryWhile: true to redeliver, after setting the delay. Remembers, durably, that the
+     * provider may have taken the order when an attempt got no trustworthy answer.
+     */
+    public boolean shouldRetry(Exchange exchange) {
+        Throwable cause = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ProviderFailure failure = ProviderFailure.of(cause);
+        Order order = exchange.getProperty(ORDER, Order.class);
+        exchange.setProperty(LAST_FAILURE, failure);
+        if (failure.uncertain()) {
+            store.markUncertain(order.externalOrderId());
+        }
+        int attemptsMade = attempts(exchange);
+        Duration delay = switch (failure.kind()) {
+            case RETRYABLE -> retryPolicy.nextDelay(attemptsMade, elapsed(exchange), failure.retryAfter());
+            case CLOCK_SKEW -> exchange.getProperty(CLOCK_SKEW_RETRIED) == null ? Duration.ZERO : null;
+            default -> null;
+        };
+        if (failure.kind() == ProviderFailure.Kind.CLOCK_SKEW) {
+            exchange.setProperty(CLOCK_SKEW_RETRIED, true);
+        }
+        if (delay == null) {
+            return false;
+        }
+        LOG.warn("Order {} attempt {} failed ({}); retrying in {} ms", order.externalOrderId(), attemptsMade,
+                failure.summary(), delay.toMillis());
+        exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay.toMillis());
+        return true;
+    }
+
+    /** The provider took the order: store its items, answer ACCEPTED with the topup_ids. */
+    public OrderOutcome accepted(Exchange exchange) {
+        Order order = exchange.getProperty(ORDER, Order.class);
+        List<ProviderResponse.Item> items = ProviderResponse.items(exchange.getIn().getBody(String.class));
+        int units = order.products().stream().mapToInt(Order.OrderProduct::qty).sum();
+        if (items.size() != units) {
+            LOG.warn("Order {}: provider returned {} items for {} units", order.externalOrderId(), items.size(), units);
+        }
+        store.accept(order.externalOrderId(), items, "accepted: " + items.size() + " eSIM(s)");
+        List<String> topupIds = items.stream().map(ProviderResponse.Item::topupId).toList();
+        LOG.info("Order {} ACCEPTED: {} eSIM(s), topup_ids {}", order.externalOrderId(), topupIds.size(), topupIds);
+        return new OrderOutcome(order.externalOrderId(), OrderStatus.ACCEPTED, false, topupIds, List.of());
+    }
+
+    /** No retry is left or allowed: decide the final state from what the provider said. */
+    public OrderOutcome failed(Exchange exchange) {
+        Order order = exchange.getProperty(ORDER, Order.class);
+        String id = order.externalOrderId();
+        ProviderFailure failure = ProviderFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        OrderStatus status;
+        List<String> errors = failure.texts();
+        switch (failure.kind()) {
+            case ALREADY_TAKEN -> {
+                if (store.isUncertain(id)) {
+                    // an earlier attempt of ours reached the provider unanswered: this is our order
+                    store.finish(id, OrderStatus.ACCEPTED, "accepted earlier (provider: " + failure.summary()
+                            + "); eSIMs arrive by webhook", null);
+                    LOG.info("Order {} ACCEPTED by an earlier attempt; its eSIMs arrive by webhook", id);
+                    return store.outcome(id);
+                }
+                status = OrderStatus.REJECTED;
+            }
+            case REJECTED -> status = OrderStatus.REJECTED;
+            case UNAUTHORIZED -> {
+                status = OrderStatus.FAILED;
+                LOG.error("Order {} FAILED: the provider refused our credentials ({}). Check ESIM_ACCESS_KEY and"
+                        + " ESIM_SECRET_KEY, then replay the failed orders.", id, failure.summary());
+            }
+            case CLOCK_SKEW -> {
+                status = OrderStatus.FAILED;
+                errors = List.of(failure.summary() + " (re-signed once; check this server's clock, e.g. NTP)");
+            }
+            case UPSTREAM_FAILED, RETRYABLE -> status = OrderStatus.FAILED;
+            default -> throw new IllegalStateException("unknown failure " + failure.kind());
+        }
+        int attempts = attempts(exchange);
+        store.finish(id, status, status.name().toLowerCase() + " after " + attempts + " attempt(s): "
+                + failure.summary(), errors);
+        if (failure.kind() != ProviderFailure.Kind.UNAUTHORIZED) {
+            LOG.warn("Order {} {} after {} attempt(s): {}", id, status, attempts, failure.summary());
+        }
+        return new OrderOutcome(id, status, false, List.of(), errors);
+    }
+
+    static String requestBody(Order order) throws JsonProcessingException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("external_order_id", order.externalOrderId());
+        body.put("products", order.products().stream()
+                .map(p -> Map.of("option_id", p.optionId(), "qty", p.qty())).toList());
+        return Json.MAPPER.writeValueAsString(body);
+    }
+
+    private static int attempts(Exchange exchange) {
+        return exchange.getProperty(ATTEMPTS, 0, Integer.class);
+    }
+
+    private Duration elapsed(Exchange exchange) {
+        Instant first = exchange.getProperty(FIRST_ATTEMPT_AT, Instant.class);
+        return first == null ? Duration.ZERO : Duration.between(first, clock.instant());
+    }
+}
