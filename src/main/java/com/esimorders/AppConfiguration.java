@@ -3,6 +3,7 @@ package com.esimorders;
 import com.esimorders.db.Database;
 import com.esimorders.health.BrokerHealthCheck;
 import com.esimorders.health.DatabaseHealthCheck;
+import com.esimorders.intake.Intake;
 import com.esimorders.jms.EmbeddedBroker;
 import com.esimorders.signing.RequestSigner;
 import com.esimorders.submit.Submission;
@@ -45,6 +46,10 @@ public class AppConfiguration implements CamelConfiguration {
         RequestSigner signer = new RequestSigner(settings.get("esim.access-key"), settings.get("esim.secret-key"));
         context.getRegistry().bind("requestSigner", signer);
         Submission.bind(context, settings, dataSource, signer);
+        // the queue intake and the outcome events run only with a broker: routes read {{esim.jms.enabled}}
+        context.getPropertiesComponent().addOverrideProperty("esim.jms.enabled",
+                String.valueOf(settings.isSet("esim.broker.url")));
+        Intake.bind(context, settings, dataSource);
 
         context.getRegistry().bind("planCatalogue", PlanCatalogue.load(settings.get("esim.plans.file")));
 

@@ -1,0 +1,38 @@
+package com.esimorders.intake;
+
+import com.esimorders.Settings;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
+import org.apache.camel.spi.Registry;
+
+/** Wiring of the intake beans used by the order-file-intake, order-queue-intake and publish-order-event routes. */
+public final class Intake {
+
+    /** processorName of the file read locks in CAMEL_MESSAGEPROCESSED */
+    static final String READ_LOCKS = "order-file-intake";
+
+    private Intake() {
+    }
+
+    public static void bind(CamelContext context, Settings settings, DataSource dataSource) throws Exception {
+        Registry registry = context.getRegistry();
+        registry.bind("fileIntake", new FileIntake(dataSource, Path.of(settings.get("esim.work.dir")),
+                settings.getInt("esim.intake.progress-every")));
+
+        // one row per file being read, shared by every instance on the database: each file goes to one of them.
+        // The holder refreshes createdAt; a row older than lock-max-age is a crashed holder's, and is taken over.
+        JdbcOrphanLockAwareIdempotentRepository readLocks =
+                new JdbcOrphanLockAwareIdempotentRepository(dataSource, READ_LOCKS, context);
+        readLocks.setCreateTableIfNotExists(false);
+        readLocks.setLockMaxAgeMillis(settings.getInt("esim.intake.lock-max-age-ms"));
+        readLocks.setLockKeepAliveIntervalMillis(settings.getInt("esim.intake.lock-keep-alive-ms"));
+        registry.bind("fileReadLocks", readLocks);
+        context.addService(readLocks, true, true);
+
+        registry.bind("takeAnswerBody", new TakeAnswerBody());
+        registry.bind("orderMessages", new OrderMessages());
+        registry.bind("orderEvents", new OrderEvents(context, dataSource, settings.get("esim.results.queue")));
+    }
+}

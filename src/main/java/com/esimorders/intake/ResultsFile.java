@@ -1,0 +1,51 @@
+package com.esimorders.intake;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * {@code out/<file>.results.csv}: one row per input line, written as results come in (parallel orders finish in any
+ * order; the line column says which line a row is about). It is written under a hidden temporary name and renamed
+ * when complete, so a reader never sees half of it.
+ */
+final class ResultsFile implements AutoCloseable {
+
+    static final String[] COLUMNS = {"line", "external_order_id", "option_id", "topup_ids", "status", "error"};
+
+    private final Path target;
+    private final Path temp;
+    private final CSVPrinter printer;
+
+    ResultsFile(Path outDir, String fileName) throws IOException {
+        Files.createDirectories(outDir);
+        this.target = outDir.resolve(fileName + ".results.csv");
+        this.temp = outDir.resolve("." + fileName + ".results.csv." + UUID.randomUUID() + ".part");
+        Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8);
+        this.printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setHeader(COLUMNS).get());
+    }
+
+    synchronized void write(int line, String externalOrderId, String optionId, String topupIds, String status,
+            String error) throws IOException {
+        printer.printRecord(line, externalOrderId, optionId, topupIds, status, error);
+    }
+
+    /** Completes the file under its final name (replacing the results of an earlier file of the same name). */
+    synchronized Path commit() throws IOException {
+        printer.close(true);
+        return Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Drops the temporary file when the run could not complete. */
+    @Override
+    public synchronized void close() throws IOException {
+        printer.close();
+        Files.deleteIfExists(temp);
+    }
+}

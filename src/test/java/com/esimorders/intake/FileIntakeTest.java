@@ -1,0 +1,196 @@
+package com.esimorders.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.esimorders.TestApp;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Real files in the real application's drop folder, a real database, the provider over HTTP on loopback. */
+@Tag("database")
+class FileIntakeTest {
+
+    static final String JP = "3f6c2a9e-8b1d-4c7a-9e2f-1a5b6c7d8e01";
+    static final String KR = "7b2e4d1c-5a6f-4e8b-b3c9-2d4e6f8a0b12";
+    static final String EU = "c1d9e8f7-2b3a-4c5d-8e6f-7a8b9c0d1e23";
+    static final String HEADER = "external_order_id,option_id,qty,customer_email,customer_name";
+
+    static final Map<String, String> FAST_INTAKE = Map.of(
+            "esim.intake.poll-interval-ms", "100",
+            "esim.intake.read-lock-check-interval-ms", "300",
+            "esim.intake.read-lock-timeout-ms", "3000",
+            "esim.intake.lock-keep-alive-ms", "500",
+            "esim.intake.lock-max-age-ms", "5000");
+
+    private static FakeProvider provider;
+    private static TestApp app;
+    private static DropFolder folder;
+
+    @BeforeAll
+    static void start() throws IOException {
+        provider = new FakeProvider();
+        Map<String, String> settings = new java.util.HashMap<>(FAST_INTAKE);
+        settings.put("esim.provider.url", provider.url());
+        app = TestApp.start(settings);
+        folder = new DropFolder(app.workDir);
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        provider.close();
+    }
+
+    @Test
+    void csvWithQuotedFieldsAndAMultiLineOrder() throws IOException {
+        folder.drop("formats.csv", "\uFEFF" + HEADER + "\r\n"
+                + "F-CSV-1," + JP + ",1,ann@example.com,\"Smith, Ann\"\r\n"
+                + "F-CSV-1," + KR + ",2,,\r\n"
+                + "F-CSV-2," + EU + ",1,,\"Bob \"\"B\"\", Jr\"\r\n");
+
+        assertThat(folder.awaitFinished("formats.csv")).isEqualTo("done");
+        List<Map<String, String>> rows = folder.rows("formats.csv");
+        assertThat(rows).extracting(r -> r.get("line") + " " + r.get("status") + " " + r.get("external_order_id"))
+                .containsExactly("2 ACCEPTED F-CSV-1", "3 ACCEPTED F-CSV-1", "4 ACCEPTED F-CSV-2");
+        assertThat(rows.get(0).get("topup_ids")).matches("[0-9]{26}");
+        assertThat(rows.get(1).get("topup_ids")).matches("[0-9]{26} [0-9]{26}");
+        assertThat(app.jdbc().queryForMap("SELECT customer_name, source_ref FROM orders WHERE external_order_id = ?",
+                "F-CSV-1")).containsValues("Smith, Ann", "formats.csv:2-3");
+        assertThat(app.jdbc().queryForObject("SELECT customer_name FROM orders WHERE external_order_id = ?",
+                String.class, "F-CSV-2")).isEqualTo("Bob \"B\", Jr");
+        assertThat(app.jdbc().queryForList("SELECT option_id || ':' || qty FROM order_lines"
+                + " WHERE external_order_id = ? ORDER BY line_no", String.class, "F-CSV-1"))
+                .containsExactly(JP + ":1", KR + ":2");
+    }
+
+    @Test
+    void jsonWithOneOrderOrAnArray() throws IOException {
+        folder.drop("one.json", "{\"external_order_id\":\"F-JSON-1\",\"products\":[{\"option_id\":\"" + JP
+                + "\",\"qty\":1}],\"customer\":{\"email\":\"j@example.com\",\"name\":\"Jo\"}}");
+        folder.drop("many.json", "[\n"
+                + "{\"external_order_id\":\"F-JSON-2\",\"products\":[{\"option_id\":\"" + JP + "\",\"qty\":1},"
+                + "{\"option_id\":\"" + KR + "\",\"qty\":1}]},\n"
+                + "{\"external_order_id\":\"F-JSON-3\",\"products\":[{\"option_id\":\"" + EU + "\",\"qty\":2}]}\n]\n");
+
+        assertThat(folder.awaitFinished("one.json")).isEqualTo("done");
+        assertThat(folder.summary("one.json")).containsExactly("1 ACCEPTED F-JSON-1 " + JP);
+        assertThat(folder.awaitFinished("many.json")).isEqualTo("done");
+        assertThat(folder.summary("many.json")).containsExactlyInAnyOrder(
+                "2 ACCEPTED F-JSON-2 " + JP, "2 ACCEPTED F-JSON-2 " + KR, "3 ACCEPTED F-JSON-3 " + EU);
+        assertThat(app.jdbc().queryForObject("SELECT customer_email FROM orders WHERE external_order_id = ?",
+                String.class, "F-JSON-1")).isEqualTo("j@example.com");
+    }
+
+    @Test
+    void jsonLinesWithCrlf() throws IOException {
+        folder.drop("orders.jsonl", "{\"external_order_id\":\"F-JSONL-1\",\"products\":[{\"option_id\":\"" + JP
+                + "\",\"qty\":1}]}\r\n\r\n{\"external_order_id\":\"F-JSONL-2\",\"products\":[{\"option_id\":\"" + KR
+                + "\",\"qty\":3}],\"customer\":{\"email\":\"l@example.com\"}}\r\n");
+
+        assertThat(folder.awaitFinished("orders.jsonl")).isEqualTo("done");
+        assertThat(folder.summary("orders.jsonl")).containsExactly("1 ACCEPTED F-JSONL-1 " + JP,
+                "3 ACCEPTED F-JSONL-2 " + KR);
+        assertThat(folder.rows("orders.jsonl").get(1).get("topup_ids").split(" ")).hasSize(3);
+    }
+
+    @Test
+    void aMixedFileReportsEachBadLineAndTheGoodOnesGoThrough() throws IOException {
+        folder.drop("mixed.csv", HEADER + "\n"
+                + "M-1," + JP + ",1,m1@example.com,Mia\n"
+                + "," + JP + ",1,,\n"
+                + "M-3," + JP + ",0,,\n"
+                + "M-4,,1,,\n"
+                + "M-5," + JP + ",1,not-an-email,\n"
+                + "M-6,00000000-0000-4000-8000-000000000000,1,,\n"
+                + "M-7," + KR + ",2,,\n");
+
+        assertThat(folder.awaitFinished("mixed.csv")).isEqualTo("done");
+        assertThat(folder.summary("mixed.csv")).containsExactly(
+                "2 ACCEPTED M-1 " + JP,
+                "3 INVALID  " + JP + " external_order_id is blank",
+                "4 INVALID M-3 " + JP + " qty must be a positive integer, got \"0\"",
+                "5 INVALID M-4  option_id is missing",
+                "6 INVALID M-5 " + JP + " customer email is not a well-formed address",
+                "7 REJECTED M-6 00000000-0000-4000-8000-000000000000 Product with option_id not found",
+                "8 ACCEPTED M-7 " + KR);
+        assertThat(app.jdbc().queryForList("SELECT external_order_id FROM orders WHERE external_order_id LIKE 'M-%'"
+                + " ORDER BY external_order_id", String.class)).containsExactly("M-1", "M-6", "M-7");
+    }
+
+    @Test
+    void aFileWithNothingUsableGoesToError() throws IOException {
+        folder.drop("junk.json", "{\"external_order_id\": ");
+
+        assertThat(folder.awaitFinished("junk.json")).isEqualTo("error");
+        assertThat(folder.rows("junk.json")).singleElement()
+                .satisfies(r -> assertThat(r.get("status")).isEqualTo("INVALID"))
+                .satisfies(r -> assertThat(r.get("error")).startsWith("malformed JSON"));
+    }
+
+    @Test
+    void theSameOrdersDroppedAgainAreNotBoughtTwice() throws IOException {
+        String csv = HEADER + "\nD-1," + JP + ",1,,\nD-2,00000000-0000-4000-8000-000000000000,1,,\n";
+        folder.drop("again.csv", csv);
+        assertThat(folder.awaitFinished("again.csv")).isEqualTo("done");
+        String firstTopup = folder.rows("again.csv").get(0).get("topup_ids");
+
+        folder.clear("again.csv");
+        folder.drop("again.csv", csv);
+        folder.drop("again-renamed.csv", csv + "D-3," + KR + ",1,,\n");
+
+        assertThat(folder.awaitFinished("again.csv")).isEqualTo("done");
+        assertThat(folder.awaitFinished("again-renamed.csv")).isEqualTo("done");
+        assertThat(folder.rows("again.csv")).extracting(r -> String.join(" ", r.get("line"), r.get("status"),
+                r.get("topup_ids"), r.get("error"))).containsExactly(
+                "2 DUPLICATE " + firstTopup + " already recorded as ACCEPTED",
+                "3 DUPLICATE  already recorded as REJECTED: Product with option_id not found");
+        assertThat(folder.summary("again-renamed.csv")).extracting(s -> s.split(" ")[1])
+                .containsExactly("DUPLICATE", "DUPLICATE", "ACCEPTED");
+        assertThat(provider.orderIds()).filteredOn(id -> id.startsWith("D-"))
+                .containsExactlyInAnyOrder("D-1", "D-2", "D-3");
+    }
+
+    @Test
+    void aFileStillBeingWrittenIsNotReadUntilItIsComplete() throws Exception {
+        Path file = app.workDir.resolve("inbox").resolve("slow.csv");
+        Files.createDirectories(file.getParent());
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write((HEADER + "\n").getBytes(StandardCharsets.UTF_8));
+            for (int i = 1; i <= 12; i++) {
+                out.write(("S-" + i + "," + JP + ",1,,\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(100); // a slow writer: the file changes more often than the read lock's check interval
+            }
+        }
+
+        assertThat(folder.awaitFinished("slow.csv")).isEqualTo("done");
+        assertThat(folder.rows("slow.csv")).hasSize(12).allMatch(r -> r.get("status").equals("ACCEPTED"));
+    }
+
+    @Test
+    void anOrderThatCannotBeRecordedIsReportedAsAnError() throws IOException {
+        app.jdbc().execute("ALTER TABLE order_history RENAME TO order_history_offline");
+        try {
+            folder.drop("dbdown.csv", HEADER + "\nX-1," + JP + ",1,,\nX-2,,1,,\n");
+            assertThat(folder.awaitFinished("dbdown.csv")).isEqualTo("error");
+        } finally {
+            app.jdbc().execute("ALTER TABLE order_history_offline RENAME TO order_history");
+        }
+        List<Map<String, String>> rows = folder.rows("dbdown.csv");
+        assertThat(rows.get(0).get("status")).isEqualTo("ERROR");
+        assertThat(rows.get(0).get("error")).startsWith("not recorded, not sent: ");
+        assertThat(rows.get(1).get("status")).isEqualTo("INVALID");
+        assertThat(app.jdbc().queryForObject("SELECT COUNT(*) FROM orders WHERE external_order_id = 'X-1'",
+                Integer.class)).isZero();
+        assertThat(provider.orderIds()).doesNotContain("X-1");
+    }
+}
