@@ -4,6 +4,7 @@ import com.esimorders.db.Database;
 import com.esimorders.health.BrokerHealthCheck;
 import com.esimorders.health.DatabaseHealthCheck;
 import com.esimorders.jms.EmbeddedBroker;
+import com.esimorders.sandbox.SandboxSimulator;
 import com.esimorders.signing.RequestSigner;
 import com.zaxxer.hikari.HikariDataSource;
 import jakarta.jms.ConnectionFactory;
@@ -44,7 +45,11 @@ public class AppConfiguration implements CamelConfiguration {
         context.getRegistry().bind("requestSigner",
                 new RequestSigner(settings.get("esim.access-key"), settings.get("esim.secret-key")));
 
-        context.getRegistry().bind("planCatalogue", PlanCatalogue.load(settings.get("esim.plans.file")));
+        PlanCatalogue planCatalogue = PlanCatalogue.load(settings.get("esim.plans.file"));
+        context.getRegistry().bind("planCatalogue", planCatalogue);
+        if (settings.getBoolean("esim.sandbox.enabled")) {
+            SandboxSimulator.install(context, settings, dataSource, planCatalogue);
+        }
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(new DatabaseHealthCheck(dataSource));
