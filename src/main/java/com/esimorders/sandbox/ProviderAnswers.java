@@ -34,6 +34,10 @@ final class ProviderAnswers {
     record Answer(int status, String json, int retryAfterSeconds, boolean dropConnection) {
     }
 
+    /** The 401 detail, fields in the documented order. */
+    private record Unauthorized(String code, String message) {
+    }
+
     private ProviderAnswers() {
     }
 
@@ -50,7 +54,7 @@ final class ProviderAnswers {
     }
 
     static Answer unauthorized(String message) {
-        return new Answer(401, json(Map.of("error", Map.of("code", "unauthorized", "message", message))), 0, false);
+        return new Answer(401, json(Map.of("error", new Unauthorized("unauthorized", message))), 0, false);
     }
 
     static Answer unprocessable(List<String> errors) {

@@ -77,13 +77,14 @@ public final class SandboxProvider implements Processor {
             LOG.error("Sandbox provider failed: {}", e.toString());
             answer = internalError();
         }
-        if (answer.dropConnection()) {
-            request.connection().close();
-            exchange.setRouteStop(true);
-            return;
-        }
         // nothing of the request goes back as a response header
         message.getHeaders().clear();
+        if (answer.dropConnection()) {
+            request.connection().close();
+            // no body: the consumer's write on the closed connection then completes (a stream would hang in-flight)
+            message.setBody(null);
+            return;
+        }
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
         if (answer.retryAfterSeconds() > 0) {
