@@ -4,6 +4,7 @@ import com.esimorders.db.Database;
 import com.esimorders.health.BrokerHealthCheck;
 import com.esimorders.health.DatabaseHealthCheck;
 import com.esimorders.jms.EmbeddedBroker;
+import com.esimorders.sandbox.SandboxSimulator;
 import com.esimorders.signing.RequestSigner;
 import com.esimorders.submit.Submission;
 import com.zaxxer.hikari.HikariDataSource;
@@ -46,7 +47,11 @@ public class AppConfiguration implements CamelConfiguration {
         context.getRegistry().bind("requestSigner", signer);
         Submission.bind(context, settings, dataSource, signer);
 
-        context.getRegistry().bind("planCatalogue", PlanCatalogue.load(settings.get("esim.plans.file")));
+        PlanCatalogue planCatalogue = PlanCatalogue.load(settings.get("esim.plans.file"));
+        context.getRegistry().bind("planCatalogue", planCatalogue);
+        if (settings.getBoolean("esim.sandbox.enabled")) {
+            SandboxSimulator.install(context, settings, dataSource, planCatalogue);
+        }
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(new DatabaseHealthCheck(dataSource));
