@@ -37,7 +37,13 @@ public final class SandboxSimulator {
         context.getRegistry().bind("sandboxFaults", faults);
         context.getRegistry().bind("sandboxProvider", new SandboxProvider(settings.get("esim.sandbox.access-key"),
                 decodeSecret(settings.get("esim.sandbox.secret-key")), catalogue, new JdbcTemplate(dataSource), faults,
-                webhooks, Clock.systemUTC()));
+                webhooks, providerClock(context)));
+    }
+
+    /** The simulated provider's own clock; tests bind "sandboxClock" to skew it against ours. */
+    private static Clock providerClock(CamelContext context) {
+        Clock clock = context.getRegistry().lookupByNameAndType("sandboxClock", Clock.class);
+        return clock != null ? clock : Clock.systemUTC();
     }
 
     /** An empty secret is a partner record without one: requests are then answered "Missing secret key ...". */
