@@ -42,6 +42,8 @@ public final class SandboxFaults {
     private boolean reverseWebhookOrder;
     private int requestCount;
     private int ordersTaken;
+    private int inFlight;
+    private int maxInFlight;
 
     public SandboxFaults(Defaults defaults) {
         this.defaults = defaults;
@@ -91,6 +93,7 @@ public final class SandboxFaults {
         reverseWebhookOrder = defaults.reverseWebhookOrder();
         requestCount = 0;
         ordersTaken = 0;
+        maxInFlight = inFlight;
     }
 
     /** Requests received on the orders path since the last reset, whatever they were answered. */
@@ -103,9 +106,20 @@ public final class SandboxFaults {
         return ordersTaken;
     }
 
+    /** The most requests it was answering at the same time since the last reset. */
+    public synchronized int maxConcurrentRequests() {
+        return maxInFlight;
+    }
+
     synchronized long requestReceived() {
         requestCount++;
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
         return latencyMs;
+    }
+
+    synchronized void requestAnswered() {
+        inFlight--;
     }
 
     synchronized void orderTaken() {

@@ -76,6 +76,8 @@ public final class SandboxProvider implements Processor {
         } catch (RuntimeException e) {
             LOG.error("Sandbox provider failed: {}", e.toString());
             answer = internalError();
+        } finally {
+            faults.requestAnswered();
         }
         // nothing of the request goes back as a response header
         message.getHeaders().clear();

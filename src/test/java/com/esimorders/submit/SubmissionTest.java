@@ -47,6 +47,7 @@ class SubmissionTest {
         app = TestApp.start("dev", Map.of(
                 "esim.provider.initial-delay-ms", "100",
                 "esim.provider.max-attempts", "3",
+                "esim.provider.max-concurrent", "2",
                 "esim.provider.retry-budget-ms", "600000",
                 "esim.sandbox.webhook-delay-ms", "50",
                 "esim.recovery.initial-delay-ms", "200",
@@ -253,6 +254,19 @@ class SubmissionTest {
 
         assertThat(outcome.status()).isEqualTo(OrderStatus.ACCEPTED);
         assertThat(sandbox.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void atMostTheConfiguredNumberOfOrdersAreInFlight() {
+        sandbox.setLatencyMs(300);
+
+        List<CompletableFuture<OrderOutcome>> pending = java.util.stream.IntStream.range(0, 6)
+                .mapToObj(i -> submitAsync(order("concurrent-" + i, JAPAN, 1))).toList();
+        pending.forEach(CompletableFuture::join);
+
+        assertThat(pending).allSatisfy(p -> assertThat(p.join().status()).isEqualTo(OrderStatus.ACCEPTED));
+        assertThat(sandbox.requestCount()).isEqualTo(6);
+        assertThat(sandbox.maxConcurrentRequests()).isEqualTo(2);
     }
 
     static Order order(String id, String optionId, int qty) {
