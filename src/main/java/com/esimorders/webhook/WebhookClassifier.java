@@ -77,7 +77,7 @@ public final class WebhookClassifier {
             outcome = "APPLY_NEW";
         }
         message.setHeader("outcome", outcome);
-        message.setHeader("event", outcome.startsWith("APPLY") ? "APPLIED" : outcome);
+        message.setHeader("event", outcome.startsWith("APPLY") ? "APPLIED" : "QUARANTINE".equals(outcome) ? null : outcome);
         message.setHeader("reason", reason);
         if (order != null) {
             Object email = order.get("customer_email");

@@ -162,6 +162,298 @@ class WebhookTest {
         assertThat(QrDecoder.decode(bytes(qr))).isEqualTo(lpa(topupId));
     }
 
+    @Test
+    void wrongOrMissingTokenGets404AndStoresNothing() {
+        String orderId = orderId();
+        String topupId = topupId();
+        order(jdbc, orderId, "ACCEPTED", "c@customer.example", "FILE", JAPAN, 1);
+        orderedItem(jdbc, topupId, orderId, JAPAN);
+        String body = json(topupId, orderId, JAPAN);
+
+        HttpResponse<String> wrong = post(app, "not-the-token", body);
+        HttpResponse<String> prefix = post(app, TOKEN.substring(0, 4), body);
+        HttpResponse<String> missing = post(app, "", body);
+        HttpResponse<String> getWithWrongToken = Webhooks.get(app, "/webhooks/esim/not-the-token");
+
+        for (HttpResponse<String> response : List.of(wrong, prefix, missing, getWithWrongToken)) {
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(response.body()).doesNotContain(TOKEN).doesNotContain("webhook");
+        }
+        assertThat(jdbc.queryForObject("SELECT status FROM esim_items WHERE topup_id = ?", String.class, topupId))
+                .isEqualTo("ORDERED");
+        assertThat(count(jdbc, "webhook_events", topupId)).isZero();
+        assertThat(count(jdbc, "webhook_quarantine", topupId)).isZero();
+        assertThat(count(jdbc, "mail_outbox", topupId)).isZero();
+    }
+
+    @Test
+    void bodyThatIsNotJsonGets400() {
+        HttpResponse<String> response = post(app, TOKEN, "topup_id=1&iccid=2");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.body()).isEqualTo("{\"error\":\"body is not valid JSON\"}");
+    }
+
+    @Test
+    void missingOrInvalidFieldGets400NamingTheField() {
+        String topupId = topupId();
+        String withoutIccid = json(topupId, orderId(), JAPAN).replaceAll("\"iccid\":\"[0-9]+\",", "");
+        String numericTopupId = json(topupId, orderId(), JAPAN).replace("\"" + topupId + "\"", "12345678901234567890123456");
+        String badDate = json(topupId, orderId(), JAPAN).replace("2031-12-31", "31.12.2031");
+
+        assertThat(post(app, TOKEN, withoutIccid)).satisfies(response -> {
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).isEqualTo("{\"error\":\"iccid is missing\",\"field\":\"iccid\"}");
+        });
+        assertThat(post(app, TOKEN, numericTopupId)).satisfies(response -> {
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).contains("\"field\":\"topup_id\"", "must be a non-empty string");
+        });
+        assertThat(post(app, TOKEN, badDate)).satisfies(response -> {
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).contains("\"field\":\"expired_date\"", "yyyy-MM-dd");
+        });
+        assertThat(count(jdbc, "webhook_quarantine", topupId)).isZero();
+    }
+
+    @Test
+    void bodyOverTheLimitGets413() {
+        String orderId = orderId();
+        String topupId = topupId();
+        String padded = json(topupId, orderId, JAPAN).replace("{", "{\"padding\":\"" + "x".repeat(65_536) + "\",");
+
+        HttpResponse<String> response = post(app, TOKEN, padded);
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(count(jdbc, "webhook_quarantine", topupId)).isZero();
+    }
+
+    @Test
+    void unknownTopupIdIsQuarantinedCountedAndNeverEmailed() {
+        String topupId = topupId();
+        String strangerOrder = orderId();
+
+        HttpResponse<String> response = post(app, TOKEN, json(topupId, strangerOrder, JAPAN));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.body()).isEqualTo("{\"status\":\"quarantined\"}");
+        Map<String, Object> row = jdbc.queryForMap("SELECT * FROM webhook_quarantine WHERE topup_id = ?", topupId);
+        assertThat(row).containsEntry("EXTERNAL_ORDER_ID", strangerOrder)
+                .containsEntry("REASON", "unknown topup_id and unknown external_order_id");
+        assertThat((String) row.get("PAYLOAD")).contains(topupId, "activate_code");
+        assertThat(count(jdbc, "esim_items", topupId)).isZero();
+        assertThat(count(jdbc, "mail_outbox", topupId)).isZero();
+        assertThat(count(jdbc, "webhook_events", topupId)).isZero();
+        assertThat(Webhooks.get(app, "/observe/metrics").body()).containsPattern("esim_webhooks_quarantined_total\\{[^}]*} [1-9]");
+    }
+
+    @Test
+    void webhookForAnOptionTheOrderDoesNotHaveIsQuarantined() {
+        String orderId = orderId();
+        String topupId = topupId();
+        order(jdbc, orderId, "ACCEPTED", "x@customer.example", "FILE", JAPAN, 1);
+
+        HttpResponse<String> response = post(app, TOKEN, json(topupId, orderId, EUROPE));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(jdbc.queryForObject("SELECT reason FROM webhook_quarantine WHERE topup_id = ?", String.class, topupId))
+                .isEqualTo("unknown topup_id and option_id is not part of the order");
+        assertThat(count(jdbc, "esim_items", topupId)).isZero();
+    }
+
+    @Test
+    void sameWebhookTwiceStoresOneEsimAndSendsOneEmail() throws Exception {
+        String orderId = orderId();
+        String topupId = topupId();
+        String customer = "dup." + orderId.toLowerCase() + "@customer.example";
+        order(jdbc, orderId, "ACCEPTED", customer, "FILE", JAPAN, 2);
+        orderedItem(jdbc, topupId, orderId, JAPAN);
+        String body = json(topupId, orderId, JAPAN);
+
+        HttpResponse<String> first = post(app, TOKEN, body);
+        HttpResponse<String> second = post(app, TOKEN, body);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).isEqualTo("{\"status\":\"duplicate\"}");
+        assertThat(jdbc.queryForList("SELECT outcome FROM webhook_events WHERE topup_id = ? ORDER BY id", String.class,
+                topupId)).containsExactly("APPLIED", "DUPLICATE");
+        assertThat(count(jdbc, "esim_items", topupId)).isEqualTo(1);
+        assertThat(count(jdbc, "mail_outbox", topupId)).isEqualTo(1);
+        awaitOneMessageTo(customer);
+        await().untilAsserted(() -> assertThat(outboxStatus(topupId)).isEqualTo("SENT"));
+        // one of two units arrived: the order is not complete
+        assertThat(jdbc.queryForObject("SELECT status FROM orders WHERE external_order_id = ?", String.class, orderId))
+                .isEqualTo("ACCEPTED");
+        await().during(Duration.ofMillis(800)).untilAsserted(() -> assertThat(messagesTo(customer)).hasSize(1));
+    }
+
+    @Test
+    void identicalWebhooksAtOnceStoreOneEsimAndSendOneEmail() throws Exception {
+        String orderId = orderId();
+        String topupId = topupId();
+        String customer = "race." + orderId.toLowerCase() + "@customer.example";
+        order(jdbc, orderId, "ACCEPTED", customer, "FILE", JAPAN, 1);
+        String body = json(topupId, orderId, JAPAN);
+
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<HttpResponse<String>>> responses = pool.invokeAll(
+                    java.util.Collections.nCopies(6, () -> post(app, TOKEN, body)));
+            for (Future<HttpResponse<String>> response : responses) {
+                assertThat(response.get().statusCode()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertThat(count(jdbc, "esim_items", topupId)).isEqualTo(1);
+        assertThat(count(jdbc, "mail_outbox", topupId)).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT outcome FROM webhook_events WHERE topup_id = ?", String.class, topupId))
+                .containsExactlyInAnyOrder("APPLIED", "DUPLICATE", "DUPLICATE", "DUPLICATE", "DUPLICATE", "DUPLICATE");
+        awaitOneMessageTo(customer);
+        await().during(Duration.ofMillis(800)).untilAsserted(() -> assertThat(messagesTo(customer)).hasSize(1));
+    }
+
+    @Test
+    void secondWebhookWithDifferentDataIsKeptForReviewNotApplied() {
+        String orderId = orderId();
+        String topupId = topupId();
+        order(jdbc, orderId, "ACCEPTED", "conflict@customer.example", "FILE", JAPAN, 1);
+        orderedItem(jdbc, topupId, orderId, JAPAN);
+        post(app, TOKEN, json(topupId, orderId, JAPAN));
+
+        HttpResponse<String> changed = post(app, TOKEN, json(topupId, orderId, JAPAN, "8900000000000000000"));
+
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.body()).isEqualTo("{\"status\":\"conflict\"}");
+        assertThat(jdbc.queryForObject("SELECT iccid FROM esim_items WHERE topup_id = ?", String.class, topupId))
+                .isEqualTo(Webhooks.iccid(topupId));
+        assertThat(jdbc.queryForList("SELECT outcome FROM webhook_events WHERE topup_id = ? ORDER BY id", String.class,
+                topupId)).containsExactly("APPLIED", "CONFLICT");
+        assertThat(jdbc.queryForObject("SELECT payload FROM webhook_events WHERE topup_id = ? AND outcome = 'CONFLICT'",
+                String.class, topupId)).contains("8900000000000000000");
+        assertThat(count(jdbc, "mail_outbox", topupId)).isEqualTo(1);
+        assertThat(logs.text()).contains("differs from the stored eSIM in [iccid]");
+    }
+
+    @Test
+    void webhookBeforeTheOrderResponseIsStoredAndKeptWhenTheResponseArrives() throws Exception {
+        String orderId = orderId();
+        String first = topupId();
+        String second = topupId();
+        String third = topupId();
+        order(jdbc, orderId, "SENDING", null, "QUEUE", JAPAN, 2);
+
+        HttpResponse<String> early = post(app, TOKEN, json(first, orderId, JAPAN));
+
+        assertThat(early.statusCode()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("SELECT status FROM esim_items WHERE topup_id = ?", String.class, first))
+                .isEqualTo("DELIVERED");
+        // the order's response arrives: the submission code inserts its items only if not already there
+        for (String topupId : List.of(first, second)) {
+            jdbc.update("INSERT INTO esim_items (topup_id, external_order_id, option_id, status) SELECT ?, ?, ?, 'ORDERED'"
+                    + " FROM orders WHERE external_order_id = ? AND NOT EXISTS (SELECT 1 FROM esim_items WHERE topup_id = ?)",
+                    topupId, orderId, JAPAN, orderId, topupId);
+        }
+        jdbc.update("UPDATE orders SET status = 'ACCEPTED' WHERE external_order_id = ?", orderId);
+        assertThat(jdbc.queryForObject("SELECT status FROM esim_items WHERE topup_id = ?", String.class, first))
+                .isEqualTo("DELIVERED");
+
+        // a third eSIM for an option ordered twice is not ours
+        assertThat(post(app, TOKEN, json(third, orderId, JAPAN)).statusCode()).isEqualTo(202);
+        assertThat(post(app, TOKEN, json(second, orderId, JAPAN)).statusCode()).isEqualTo(200);
+
+        assertThat(jdbc.queryForObject("SELECT status FROM orders WHERE external_order_id = ?", String.class, orderId))
+                .isEqualTo("COMPLETED");
+        assertThat(publishedEvents).contains(
+                new OrderOutcome(orderId, OrderStatus.COMPLETED, false, List.of(first, second), List.of()));
+        // no customer email: both go to operations
+        await().untilAsserted(() -> assertThat(messagesTo(OPS).stream().filter(m -> subjectOrderReference(m, orderId)))
+                .hasSize(2));
+        assertThat(jdbc.queryForList("SELECT recipient FROM mail_outbox WHERE topup_id IN (?, ?)", String.class, first,
+                second)).containsOnly(OPS);
+    }
+
+    @Test
+    void failureInsideTheTransactionLeavesNothingWrittenAndTheRetrySucceeds() throws Exception {
+        String orderId = orderId();
+        String topupId = topupId();
+        String customer = "rollback." + orderId.toLowerCase() + "@customer.example";
+        order(jdbc, orderId, "ACCEPTED", customer, "FILE", JAPAN, 1);
+        orderedItem(jdbc, topupId, orderId, JAPAN);
+        // the mail_outbox insert (after the eSIM update and the webhook_events insert) fails for this recipient
+        jdbc.execute("ALTER TABLE mail_outbox ADD CONSTRAINT test_refuse_recipient CHECK (recipient <> '" + customer + "')");
+        HttpResponse<String> refused;
+        try {
+            refused = post(app, TOKEN, json(topupId, orderId, JAPAN));
+        } finally {
+            jdbc.execute("ALTER TABLE mail_outbox DROP CONSTRAINT test_refuse_recipient");
+        }
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(jdbc.queryForMap("SELECT status, iccid FROM esim_items WHERE topup_id = ?", topupId))
+                .containsEntry("STATUS", "ORDERED").containsEntry("ICCID", null);
+        assertThat(count(jdbc, "webhook_events", topupId)).isZero();
+        assertThat(count(jdbc, "mail_outbox", topupId)).isZero();
+        assertThat(jdbc.queryForObject("SELECT status FROM orders WHERE external_order_id = ?", String.class, orderId))
+                .isEqualTo("ACCEPTED");
+
+        HttpResponse<String> retry = post(app, TOKEN, json(topupId, orderId, JAPAN));
+
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("SELECT status FROM orders WHERE external_order_id = ?", String.class, orderId))
+                .isEqualTo("COMPLETED");
+        awaitOneMessageTo(customer);
+    }
+
+    @Test
+    void inboundHeadersNeverReachTheEmail() throws Exception {
+        String orderId = orderId();
+        String topupId = topupId();
+        String customer = "headers." + orderId.toLowerCase() + "@customer.example";
+        order(jdbc, orderId, "ACCEPTED", customer, "FILE", JAPAN, 1);
+        orderedItem(jdbc, topupId, orderId, JAPAN);
+
+        HttpResponse<String> response = post(app, TOKEN, json(topupId, orderId, JAPAN),
+                "To", "attacker@evil.example", "Bcc", "attacker@evil.example", "Subject", "injected",
+                "mail.smtp.host", "evil.example", "CamelFileName", "../../escape.eml");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        MimeMessage mail = awaitOneMessageTo(customer);
+        assertThat(mail.getAllRecipients()).extracting(Object::toString).containsExactly(customer);
+        assertThat(mail.getSubject()).isNotEqualTo("injected");
+        assertThat(messagesTo("attacker@evil.example")).isEmpty();
+        assertThat(response.headers().map().keySet()).noneMatch(name -> name.equalsIgnoreCase("To")
+                || name.equalsIgnoreCase("order") || name.equalsIgnoreCase("outcome"));
+    }
+
+    @Test
+    void secretsAndActivationCodesNeverReachTheLog() {
+        String orderId = orderId();
+        String topupId = topupId();
+        order(jdbc, orderId, "ACCEPTED", "log@customer.example", "FILE", JAPAN, 1);
+        orderedItem(jdbc, topupId, orderId, JAPAN);
+        post(app, TOKEN, json(topupId, orderId, JAPAN));
+        post(app, TOKEN, json(topupId, orderId, JAPAN, "8900000000000000001"));
+        post(app, TOKEN, json(topupId(), orderId(), JAPAN));
+        await().untilAsserted(() -> assertThat(outboxStatus(topupId)).isEqualTo("SENT"));
+
+        assertThat(logs.text()).contains(topupId).doesNotContain(TOKEN).doesNotContain(SMTP_PASSWORD)
+                .doesNotContain("ACT-");
+    }
+
+    private static boolean subjectOrderReference(MimeMessage message, String orderId) {
+        try {
+            return message.getContent() instanceof MimeMultipart multipart
+                    && ((String) multipart.getBodyPart(0).getContent()).contains(orderId);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static MimeMessage awaitOneMessageTo(String recipient) throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> messagesTo(recipient).size() >= 1);
         List<MimeMessage> messages = messagesTo(recipient);
