@@ -5,9 +5,12 @@ import com.esimorders.health.BrokerHealthCheck;
 import com.esimorders.health.DatabaseHealthCheck;
 import com.esimorders.intake.Intake;
 import com.esimorders.jms.EmbeddedBroker;
+import com.esimorders.sandbox.SandboxSimulator;
 import com.esimorders.signing.RequestSigner;
 import com.esimorders.submit.Submission;
 import com.zaxxer.hikari.HikariDataSource;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import jakarta.jms.ConnectionFactory;
 import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -36,6 +39,7 @@ public class AppConfiguration implements CamelConfiguration {
             }
         }
 
+        bindHttpServerThreads(context, settings.getInt("esim.http.worker-threads"));
         HikariDataSource dataSource = Database.start(settings);
         context.addService(new Database.Closer(dataSource), true, true);
         DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
@@ -51,7 +55,11 @@ public class AppConfiguration implements CamelConfiguration {
                 String.valueOf(settings.isSet("esim.broker.url")));
         Intake.bind(context, settings, dataSource);
 
-        context.getRegistry().bind("planCatalogue", PlanCatalogue.load(settings.get("esim.plans.file")));
+        PlanCatalogue planCatalogue = PlanCatalogue.load(settings.get("esim.plans.file"));
+        context.getRegistry().bind("planCatalogue", planCatalogue);
+        if (settings.getBoolean("esim.sandbox.enabled")) {
+            SandboxSimulator.install(context, settings, dataSource, planCatalogue);
+        }
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(new DatabaseHealthCheck(dataSource));
@@ -68,6 +76,21 @@ public class AppConfiguration implements CamelConfiguration {
             context.getComponent("jms", JmsComponent.class).setConnectionFactory(caching);
             health.register(new BrokerHealthCheck(connectionFactory));
         }
+    }
+
+    /**
+     * The embedded HTTP server runs blocking route work (webhook transactions) on Vert.x worker threads; a bounded
+     * pool, sized with the database pool (see README), instead of Vert.x's default of 20.
+     */
+    private static void bindHttpServerThreads(CamelContext context, int workerThreads) throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(workerThreads));
+        context.getRegistry().bind("vertx", vertx);
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() {
+                vertx.close();
+            }
+        }, true, true);
     }
 
     /** Camel Main reports the prod profile as "prod" or "production". */

@@ -1,5 +1,6 @@
 package com.esimorders;
 
+import com.esimorders.webhook.WebhookConfiguration;
 import org.apache.camel.main.Main;
 
 /** Starts the route bundle. The profile comes from -Dcamel.main.profile or CAMEL_MAIN_PROFILE; default dev. */
@@ -28,6 +29,7 @@ public final class EsimOrdersApplication {
         Main main = new Main();
         main.configure().setProfile(profile);
         main.configure().addConfiguration(AppConfiguration.class);
+        main.configure().addConfiguration(WebhookConfiguration.class);
         return main;
     }
 

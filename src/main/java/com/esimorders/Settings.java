@@ -43,6 +43,7 @@ public final class Settings {
         if ("smtp".equals(get("esim.mail.mode"))) {
             requireSet(problems, "esim.smtp.host", "ESIM_SMTP_HOST");
         }
+        requireSet(problems, "esim.mail.ops.to", "ESIM_MAIL_OPS_TO");
         if (getBoolean("esim.sandbox.enabled")) {
             problems.add("ESIM_SANDBOX_ENABLED (esim.sandbox.enabled) must be false: the sandbox simulator never runs in prod");
         }

@@ -66,7 +66,7 @@ class StartupTest {
         assertThatThrownBy(() -> TestApp.start("prod", Map.of("esim.db.url", "")))
                 .rootCause()
                 .hasMessageContainingAll("ESIM_ACCESS_KEY", "ESIM_SECRET_KEY", "ESIM_WEBHOOK_TOKEN", "ESIM_SMTP_HOST",
-                        "ESIM_DB_URL");
+                        "ESIM_DB_URL", "ESIM_MAIL_OPS_TO");
     }
 
     @Test

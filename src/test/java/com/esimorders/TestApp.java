@@ -38,6 +38,11 @@ public final class TestApp implements AutoCloseable {
     }
 
     public static TestApp start(String profile, Map<String, String> overrides) {
+        return start(profile, overrides, Map.of());
+    }
+
+    /** {@code beans} are bound before start; the application keeps a bean that is already bound (e.g. "clock"). */
+    public static TestApp start(String profile, Map<String, String> overrides, Map<String, Object> beans) {
         try {
             Path root = Files.createTempDirectory("esim-test");
             int httpPort = freePort();
@@ -54,6 +59,7 @@ public final class TestApp implements AutoCloseable {
 
             Main main = EsimOrdersApplication.create(profile);
             properties.forEach(main::addOverrideProperty);
+            beans.forEach(main::bind);
             try {
                 main.start();
             } catch (Exception e) {

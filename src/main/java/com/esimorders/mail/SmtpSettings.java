@@ -1,0 +1,50 @@
+package com.esimorders.mail;
+
+import com.esimorders.Settings;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.mail.MailComponent;
+import org.apache.camel.component.mail.MailConfiguration;
+
+/**
+ * Puts the SMTP credentials, security and timeouts on the {@code smtp} component, so that the endpoint URI of the
+ * send-mail route carries only host and port and the password never appears in a URI or a log line.
+ */
+public final class SmtpSettings {
+
+    private SmtpSettings() {
+    }
+
+    public static void apply(CamelContext context, Settings settings) {
+        MailConfiguration smtp = context.getComponent("smtp", MailComponent.class).getConfiguration();
+        if (settings.isSet("esim.smtp.user")) {
+            smtp.setUsername(settings.get("esim.smtp.user"));
+            smtp.setPassword(settings.get("esim.smtp.password"));
+        }
+        smtp.setConnectionTimeout(settings.getInt("esim.smtp.timeout-ms"));
+        smtp.setAdditionalJavaMailProperties(javaMailProperties(settings.get("esim.smtp.security"),
+                settings.isSet("esim.smtp.user"), settings.get("esim.smtp.timeout-ms")));
+    }
+
+    /** JavaMail properties for security {@code none}, {@code starttls} (required, not opportunistic) or {@code ssl}. */
+    static Properties javaMailProperties(String security, boolean authenticate, String timeoutMs) {
+        Properties properties = new Properties();
+        properties.setProperty("mail.smtp.auth", String.valueOf(authenticate));
+        properties.setProperty("mail.smtp.writetimeout", timeoutMs);
+        switch (security) {
+            case "none" -> { }
+            case "starttls" -> {
+                properties.setProperty("mail.smtp.starttls.enable", "true");
+                properties.setProperty("mail.smtp.starttls.required", "true");
+                properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+            }
+            case "ssl" -> {
+                properties.setProperty("mail.smtp.ssl.enable", "true");
+                properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+            }
+            default -> throw new IllegalArgumentException(
+                    "ESIM_SMTP_SECURITY (esim.smtp.security) must be none, starttls or ssl, not: " + security);
+        }
+        return properties;
+    }
+}

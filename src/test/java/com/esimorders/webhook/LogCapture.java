@@ -1,0 +1,47 @@
+package com.esimorders.webhook;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+
+/** Collects every log line (with its exception) written while it is attached, to check that no secret leaks. */
+final class LogCapture extends AbstractAppender implements AutoCloseable {
+
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    private LogCapture() {
+        super("test-capture", null, PatternLayout.newBuilder().withPattern("%m %throwable").build(), true,
+                Property.EMPTY_ARRAY);
+    }
+
+    static LogCapture attach() {
+        LogCapture capture = new LogCapture();
+        capture.start();
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        context.getConfiguration().getRootLogger().addAppender(capture, null, null);
+        context.updateLoggers();
+        return capture;
+    }
+
+    @Override
+    public void append(LogEvent event) {
+        lines.add(new String(getLayout().toByteArray(event), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    String text() {
+        return String.join("\n", lines);
+    }
+
+    @Override
+    public void close() {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        context.getConfiguration().getRootLogger().removeAppender(getName());
+        context.updateLoggers();
+        stop();
+    }
+}

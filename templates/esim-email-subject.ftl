@@ -1,0 +1,1 @@
+Your eSIM is ready: ${plan}
