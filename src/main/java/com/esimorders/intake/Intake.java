@@ -1,7 +1,9 @@
 package com.esimorders.intake;
 
 import com.esimorders.Settings;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
@@ -18,8 +20,12 @@ public final class Intake {
 
     public static void bind(CamelContext context, Settings settings, DataSource dataSource) throws Exception {
         Registry registry = context.getRegistry();
-        registry.bind("fileIntake", new FileIntake(dataSource, Path.of(settings.get("esim.work.dir")),
-                settings.getInt("esim.intake.progress-every")));
+        Path workDir = Path.of(settings.get("esim.work.dir"));
+        // created up front: several instances creating done/ at the same moment made one of them fail its move
+        for (String folder : List.of("inbox", "done", "error", "out")) {
+            Files.createDirectories(workDir.resolve(folder));
+        }
+        registry.bind("fileIntake", new FileIntake(dataSource, workDir, settings.getInt("esim.intake.progress-every")));
 
         // one row per file being read, shared by every instance on the database: each file goes to one of them.
         // The holder refreshes createdAt; a row older than lock-max-age is a crashed holder's, and is taken over.

@@ -1,0 +1,33 @@
+package com.esimorders.intake;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/** An HTTP server that records every request it gets and answers 404: where no request should ever go. */
+final class HttpTrap implements AutoCloseable {
+
+    private final HttpServer server;
+    final Queue<String> requests = new ConcurrentLinkedQueue<>();
+
+    HttpTrap() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", http -> {
+            requests.add(http.getRequestMethod() + " " + http.getRequestURI());
+            http.sendResponseHeaders(404, -1);
+            http.close();
+        });
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
