@@ -6,17 +6,25 @@ import java.net.InetSocketAddress;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** An HTTP server that records every request it gets and answers 404: where no request should ever go. */
+/**
+ * An HTTP server that records every request it gets and answers with a fixed status: 404 where no request should
+ * ever go, or 200 as a sink (the sandbox's webhooks in the large-file test).
+ */
 final class HttpTrap implements AutoCloseable {
 
     private final HttpServer server;
     final Queue<String> requests = new ConcurrentLinkedQueue<>();
 
     HttpTrap() throws IOException {
+        this(404);
+    }
+
+    HttpTrap(int status) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", http -> {
             requests.add(http.getRequestMethod() + " " + http.getRequestURI());
-            http.sendResponseHeaders(404, -1);
+            http.getRequestBody().readAllBytes();
+            http.sendResponseHeaders(status, -1);
             http.close();
         });
         server.start();
