@@ -99,6 +99,22 @@ class FileIntakeTest {
     }
 
     @Test
+    void theExamplesGoThrough() throws IOException {
+        for (String name : List.of("orders.csv", "orders.json", "orders.jsonl")) {
+            Files.copy(Path.of("examples", name), app.workDir.resolve("inbox").resolve("example-" + name));
+        }
+        for (String name : List.of("orders.csv", "orders.json", "orders.jsonl")) {
+            assertThat(folder.awaitFinished("example-" + name)).isEqualTo("done");
+            assertThat(folder.rows("example-" + name)).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.get("status")).isIn("ACCEPTED", "COMPLETED"));
+        }
+        assertThat(folder.rows("example-orders.csv")).extracting(r -> r.get("line") + " " + r.get("external_order_id"))
+                .containsExactly("2 EX-CSV-1", "3 EX-CSV-1", "4 EX-CSV-2");
+        assertThat(app.jdbc().queryForObject("SELECT customer_name FROM orders WHERE external_order_id = 'EX-CSV-1'",
+                String.class)).isEqualTo("Smith, Ann");
+    }
+
+    @Test
     void aMixedFileReportsEachBadLineAndTheGoodOnesGoThrough() throws IOException {
         folder.drop("mixed.csv", HEADER + "\n"
                 + "M-1," + JP + ",1,m1@example.com,Mia\n"

@@ -8,6 +8,7 @@ import com.esimorders.TestApp;
 import com.esimorders.order.Order;
 import com.esimorders.order.OrderOutcome;
 import com.esimorders.order.OrderStatus;
+import com.esimorders.tools.SendOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -230,6 +231,15 @@ class QueueIntakeTest {
                 "externalOrderId = 'F-EVENT-1'")) {
             assertThat(consumer.receive(1000)).isNull();
         }
+    }
+
+    @Test
+    void theExampleMessageIsSentWithTheSendOrderTool() throws Exception {
+        String event = SendOrder.send("tcp://localhost:" + app.property("esim.broker.embedded-port"), "esim.orders",
+                "esim.orders.results", Path.of("examples/order-message.json"), 20_000);
+
+        assertThat(Json.MAPPER.readTree(event).path("external_order_id").asText()).isEqualTo("EX-MSG-1");
+        assertThat(Json.MAPPER.readTree(event).path("event").asText()).isEqualTo("accepted");
     }
 
     static String order(String id, String optionId, int qty) {
