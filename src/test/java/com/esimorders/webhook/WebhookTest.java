@@ -37,7 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -77,14 +77,9 @@ class WebhookTest {
                 Map.entry("esim.mail.poll-interval", "200"),
                 Map.entry("esim.mail.retry-initial-delay", "200")));
         jdbc = app.jdbc();
-        // stands in for the intake's publish-order-event route (not on this branch)
-        app.context().addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:publish-order-event").routeId("test-publish-order-event")
-                        .process(exchange -> publishedEvents.add(exchange.getMessage().getBody(OrderOutcome.class)));
-            }
-        });
+        // records what reaches the intake's publish-order-event route (which publishes for queue orders only)
+        AdviceWith.adviceWith(app.context(), "publish-order-event", route -> route.weaveAddFirst()
+                .process(exchange -> publishedEvents.add(exchange.getMessage().getBody(OrderOutcome.class))));
     }
 
     @AfterAll
