@@ -204,7 +204,8 @@ class SubmissionTest {
 
         OrderOutcome outcome = submit(order("lost-response", KOREA, 2));
 
-        assertThat(outcome.status()).isEqualTo(OrderStatus.ACCEPTED);
+        // the sandbox's webhooks (50 ms) may complete the order before the outcome is read back
+        assertThat(outcome.status()).isIn(OrderStatus.ACCEPTED, OrderStatus.COMPLETED);
         assertThat(sandbox.requestCount()).isEqualTo(2);
         assertThat(sandbox.ordersTaken()).isEqualTo(1);
         assertThat(app.jdbc().queryForObject("SELECT uncertain FROM orders WHERE external_order_id = ?",
