@@ -108,13 +108,6 @@ public class FileIntake {
                 run.countsByStatus(), folder, results.getFileName());
     }
 
-    /** The run could not complete (the split failed): drop the partial results. */
-    public void abandon(@ExchangeProperty(RUN) FileRun run) throws IOException {
-        if (run != null) {
-            run.results.close();
-        }
-    }
-
     private void finished(FileRun run, String status, FileEntry entry, boolean reachedTheDatabase) {
         long done = run.count(status, entry.lines().size(), reachedTheDatabase);
         if (done % progressEvery == 0) {

@@ -15,7 +15,7 @@ import org.apache.commons.csv.CSVPrinter;
  * order; the line column says which line a row is about). It is written under a hidden temporary name and renamed
  * when complete, so a reader never sees half of it.
  */
-final class ResultsFile implements AutoCloseable {
+final class ResultsFile {
 
     static final String[] COLUMNS = {"line", "external_order_id", "option_id", "topup_ids", "status", "error"};
 
@@ -40,12 +40,5 @@ final class ResultsFile implements AutoCloseable {
     synchronized Path commit() throws IOException {
         printer.close(true);
         return Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Drops the temporary file when the run could not complete. */
-    @Override
-    public synchronized void close() throws IOException {
-        printer.close();
-        Files.deleteIfExists(temp);
     }
 }
