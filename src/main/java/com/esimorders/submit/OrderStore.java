@@ -88,16 +88,20 @@ public class OrderStore {
                 externalOrderId);
     }
 
-    /** Starts an attempt: SENDING, attempts + 1, claimed for the retry budget. Returns the attempt number. */
+    /**
+     * Starts an attempt: SENDING, attempts + 1, claimed for the retry budget. An order that its webhooks completed
+     * meanwhile (an earlier attempt got through) stays COMPLETED. Returns the attempt number.
+     */
     public int startAttempt(String externalOrderId, String detail) {
         return transaction.execute(status -> {
             OrderStatus from = currentStatus(externalOrderId);
+            OrderStatus to = from == OrderStatus.COMPLETED ? OrderStatus.COMPLETED : OrderStatus.SENDING;
             jdbc.update("UPDATE orders SET status = ?, attempts = attempts + 1, claimed_until = ?,"
                             + " updated_at = CURRENT_TIMESTAMP WHERE external_order_id = ?",
-                    OrderStatus.SENDING.name(), claimUntil(), externalOrderId);
+                    to.name(), claimUntil(), externalOrderId);
             int attempt = jdbc.queryForObject("SELECT attempts FROM orders WHERE external_order_id = ?",
                     Integer.class, externalOrderId);
-            history(externalOrderId, from, OrderStatus.SENDING, attempt, detail);
+            history(externalOrderId, from, to, attempt, detail);
             return attempt;
         });
     }
@@ -177,9 +181,10 @@ public class OrderStore {
                 .toList();
     }
 
+    /** Reads the status and locks the order row until the transaction ends (a webhook may complete it meanwhile). */
     private OrderStatus currentStatus(String externalOrderId) {
         return OrderStatus.valueOf(jdbc.queryForObject(
-                "SELECT status FROM orders WHERE external_order_id = ?", String.class, externalOrderId));
+                "SELECT status FROM orders WHERE external_order_id = ? FOR UPDATE", String.class, externalOrderId));
     }
 
     private void history(String externalOrderId, OrderStatus from, OrderStatus to, int attempt, String detail) {

@@ -29,6 +29,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class WebhookDatabaseDownTest {
 
+    private static HttpResponse<String> health(TestApp app) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(app.baseUrl() + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void databaseDownAnswers503AndTheRetryAfterRecoveryStoresOneEsimAndOneEmail() throws Exception {
         int dbPort = TestApp.freePort();
@@ -55,12 +60,14 @@ class WebhookDatabaseDownTest {
 
             assertThat(whileDown.statusCode()).isEqualTo(503);
             assertThat(whileDown.body()).isEqualTo("{\"error\":\"temporarily unavailable, retry later\"}");
+            assertThat(health(app).statusCode()).isEqualTo(503);
 
             database = server(dbPort, baseDir);
             // the pool drops its broken connections when it validates them (after 500 ms idle)
             await().pollDelay(Duration.ofMillis(600)).pollInterval(Duration.ofMillis(600)).ignoreExceptions()
                     .untilAsserted(() -> assertThat(jdbc.queryForObject(
                             "SELECT status FROM esim_items WHERE topup_id = ?", String.class, topupId)).isEqualTo("ORDERED"));
+            assertThat(health(app).statusCode()).isEqualTo(200);
             assertThat(Webhooks.count(jdbc, "webhook_events", topupId)).isZero();
             assertThat(Webhooks.count(jdbc, "mail_outbox", topupId)).isZero();
 
