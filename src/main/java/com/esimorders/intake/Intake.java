@@ -37,7 +37,6 @@ public final class Intake {
         registry.bind("fileReadLocks", readLocks);
         context.addService(readLocks, true, true);
 
-        registry.bind("takeAnswerBody", new TakeAnswerBody());
         registry.bind("orderMessages", new OrderMessages());
         registry.bind("orderEvents", new OrderEvents(context, dataSource, settings.get("esim.results.queue")));
     }
