@@ -108,7 +108,15 @@ public class ProviderCall {
     /** The provider took the order: store its items, answer ACCEPTED with the topup_ids. */
     public OrderOutcome accepted(Exchange exchange) {
         Order order = exchange.getProperty(ORDER, Order.class);
-        List<ProviderResponse.Item> items = ProviderResponse.items(exchange.getIn().getBody(String.class));
+        List<ProviderResponse.Item> items;
+        try {
+            items = ProviderResponse.items(exchange.getIn().getBody(String.class));
+        } catch (IllegalArgumentException unreadable) {
+            // any 2xx means the provider took the order; its topup_ids then come with the webhooks
+            LOG.warn("Order {}: {}; accepted, its eSIMs arrive by webhook", order.externalOrderId(),
+                    unreadable.getMessage());
+            items = List.of();
+        }
         int units = order.products().stream().mapToInt(Order.OrderProduct::qty).sum();
         if (items.size() != units) {
             LOG.warn("Order {}: provider returned {} items for {} units", order.externalOrderId(), items.size(), units);
