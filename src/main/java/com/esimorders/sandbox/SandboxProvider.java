@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -82,7 +83,8 @@ public final class SandboxProvider implements Processor {
         // nothing of the request goes back as a response header
         message.getHeaders().clear();
         if (answer.dropConnection()) {
-            request.connection().close();
+            // wait until it is closed: else the consumer's response could still reach the client first
+            request.connection().close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             // no body: the consumer's write on the closed connection then completes (a stream would hang in-flight)
             message.setBody(null);
             return;
