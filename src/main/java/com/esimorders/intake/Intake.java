@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
-import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
 import org.apache.camel.spi.Registry;
 
 /** Wiring of the intake beans used by the order-file-intake, order-queue-intake and publish-order-event routes. */
@@ -29,8 +28,7 @@ public final class Intake {
 
         // one row per file being read, shared by every instance on the database: each file goes to one of them.
         // The holder refreshes createdAt; a row older than lock-max-age is a crashed holder's, and is taken over.
-        JdbcOrphanLockAwareIdempotentRepository readLocks =
-                new JdbcOrphanLockAwareIdempotentRepository(dataSource, READ_LOCKS, context);
+        FileReadLocks readLocks = new FileReadLocks(dataSource, READ_LOCKS, context);
         readLocks.setCreateTableIfNotExists(false);
         readLocks.setLockMaxAgeMillis(settings.getInt("esim.intake.lock-max-age-ms"));
         readLocks.setLockKeepAliveIntervalMillis(settings.getInt("esim.intake.lock-keep-alive-ms"));
