@@ -95,14 +95,6 @@ CREATE TABLE mail_outbox (
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at);
 
--- Cluster-safe file read lock (camel-sql JdbcOrphanLockAwareIdempotentRepository): one instance per file.
-CREATE TABLE CAMEL_MESSAGEPROCESSED (
-    processorName     VARCHAR(255) NOT NULL,
-    messageId         VARCHAR(500) NOT NULL,
-    createdAt         TIMESTAMP    NOT NULL,
-    PRIMARY KEY (processorName, messageId)
-);
-
 -- The built-in sandbox simulator's own record of the order ids it has taken (refuses duplicates across restarts).
 CREATE TABLE sandbox_orders (
     external_order_id VARCHAR(100) PRIMARY KEY,

@@ -6,38 +6,35 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.Property;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
-/** Captures every formatted log line (with stack traces) while installed, to check what the logs reveal. */
+/** Collects every log line (with its exception) written while it is attached, to check that no secret leaks. */
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     private LogCapture() {
-        super("capture", null, PatternLayout.newBuilder().withPattern("%m %throwable%n").build(), true,
+        super("test-capture", null, PatternLayout.newBuilder().withPattern("%m %throwable").build(), true,
                 Property.EMPTY_ARRAY);
     }
 
-    public static LogCapture install() {
+    public static LogCapture attach() {
         LogCapture capture = new LogCapture();
         capture.start();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Configuration configuration = context.getConfiguration();
-        configuration.addAppender(capture);
-        configuration.getRootLogger().addAppender(capture, null, null);
+        context.getConfiguration().getRootLogger().addAppender(capture, null, null);
         context.updateLoggers();
         return capture;
     }
 
     @Override
     public void append(LogEvent event) {
-        lines.add(getLayout().toSerializable(event).toString());
+        lines.add(new String(getLayout().toByteArray(event), java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    public List<String> lines() {
-        return List.copyOf(lines);
+    public String text() {
+        return String.join("\n", lines);
     }
 
     @Override

@@ -17,16 +17,26 @@ import org.junit.jupiter.api.Test;
 class StartupTest {
 
     private static TestApp app;
+    private static LogCapture logs;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        app = TestApp.start(Map.of());
+        logs = LogCapture.attach();
+        app = TestApp.start(Map.of("esim.secret-key", "c3RhcnR1cC1zZWNyZXQ=", "esim.webhook.token", "startup-token-42",
+                "esim.db.password", "startup-db-password"));
     }
 
     @AfterAll
     static void stop() {
         app.close();
+        logs.close();
+    }
+
+    @Test
+    void startupLogsNoSecret() {
+        assertThat(logs.text()).contains("esim.secret-key")
+                .doesNotContain("c3RhcnR1cC1zZWNyZXQ=", "startup-token-42", "startup-db-password");
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.esimorders.intake;
 import com.esimorders.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -10,9 +11,6 @@ import org.apache.camel.spi.Registry;
 
 /** Wiring of the intake beans used by the order-file-intake, order-queue-intake and publish-order-event routes. */
 public final class Intake {
-
-    /** processorName of the file read locks in CAMEL_MESSAGEPROCESSED */
-    static final String READ_LOCKS = "order-file-intake";
 
     private Intake() {
     }
@@ -26,12 +24,10 @@ public final class Intake {
         }
         registry.bind("fileIntake", new FileIntake(dataSource, workDir, settings.getInt("esim.intake.progress-every")));
 
-        // one row per file being read, shared by every instance on the database: each file goes to one of them.
-        // The holder refreshes createdAt; a row older than lock-max-age is a crashed holder's, and is taken over.
-        FileReadLocks readLocks = new FileReadLocks(dataSource, READ_LOCKS, context);
-        readLocks.setCreateTableIfNotExists(false);
-        readLocks.setLockMaxAgeMillis(settings.getInt("esim.intake.lock-max-age-ms"));
-        readLocks.setLockKeepAliveIntervalMillis(settings.getInt("esim.intake.lock-keep-alive-ms"));
+        // one row per file being read, shared by every instance on the database: each file goes to one of them
+        FileReadLocks readLocks = new FileReadLocks(dataSource, context,
+                Duration.ofMillis(settings.getInt("esim.intake.lock-max-age-ms")),
+                Duration.ofMillis(settings.getInt("esim.intake.lock-keep-alive-ms")));
         registry.bind("fileReadLocks", readLocks);
         context.addService(readLocks, true, true);
 

@@ -3,6 +3,7 @@ package com.esimorders.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.esimorders.TestApp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +63,33 @@ class FileReadLocksTest {
         }
     }
 
+    @Test
+    void onlyTheOwnerFreesALockAndAStoppedOwnersLockIsTakenOver() throws Exception {
+        DataSource dataSource = app.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        FileReadLocks first = locks(dataSource);
+        FileReadLocks second = locks(dataSource);
+        try {
+            assertThat(first.add("/shared/inbox/owned.csv")).isTrue();
+            // the second instance gives up on the file and "releases" it: the first one's lock stays
+            assertThat(second.add("/shared/inbox/owned.csv")).isFalse();
+            assertThat(second.remove("/shared/inbox/owned.csv")).isFalse();
+            // well beyond the maximum age the lock is still held: its owner keeps refreshing it
+            org.awaitility.Awaitility.await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4))
+                    .until(() -> !second.add("/shared/inbox/owned.csv"));
+
+            first.stop(); // a stopped instance no longer refreshes its locks
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> second.add("/shared/inbox/owned.csv"));
+            assertThat(first.remove("/shared/inbox/owned.csv")).isFalse();
+            assertThat(second.remove("/shared/inbox/owned.csv")).isTrue();
+        } finally {
+            first.stop();
+            second.stop();
+        }
+    }
+
     private static FileReadLocks locks(DataSource dataSource) {
-        FileReadLocks locks = new FileReadLocks(dataSource, Intake.READ_LOCKS, app.context());
-        locks.setCreateTableIfNotExists(false);
-        locks.setLockMaxAgeMillis(60_000);
-        locks.setLockKeepAliveIntervalMillis(10_000);
+        FileReadLocks locks = new FileReadLocks(dataSource, app.context(), Duration.ofMillis(1500), Duration.ofMillis(300));
         locks.start();
         return locks;
     }
