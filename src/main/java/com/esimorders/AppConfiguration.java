@@ -41,7 +41,7 @@ public class AppConfiguration implements CamelConfiguration {
 
         bindHttpServerThreads(context, settings.getInt("esim.http.worker-threads"));
         HikariDataSource dataSource = Database.start(settings);
-        context.addService(new Database.Closer(dataSource), true, true);
+        context.addService(new StopWithCamel(dataSource::close), true, true);
         DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("transactionManager", transactionManager);
@@ -85,12 +85,7 @@ public class AppConfiguration implements CamelConfiguration {
     private static void bindHttpServerThreads(CamelContext context, int workerThreads) throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(workerThreads));
         context.getRegistry().bind("vertx", vertx);
-        context.addService(new org.apache.camel.support.service.ServiceSupport() {
-            @Override
-            protected void doStop() {
-                vertx.close();
-            }
-        }, true, true);
+        context.addService(new StopWithCamel(vertx::close), true, true);
     }
 
     /** Camel Main reports the prod profile as "prod" or "production". */

@@ -3,7 +3,6 @@ package com.esimorders.db;
 import com.esimorders.Settings;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 
 /** The connection pool, migrated to the current schema before any route starts. */
@@ -25,19 +24,5 @@ public final class Database {
         HikariDataSource dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource).load().migrate();
         return dataSource;
-    }
-
-    /** Closes the pool when Camel stops. */
-    public static final class Closer extends ServiceSupport {
-        private final HikariDataSource dataSource;
-
-        public Closer(HikariDataSource dataSource) {
-            this.dataSource = dataSource;
-        }
-
-        @Override
-        protected void doStop() {
-            dataSource.close();
-        }
     }
 }
