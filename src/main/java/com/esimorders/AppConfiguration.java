@@ -1,6 +1,7 @@
 package com.esimorders;
 
 import com.esimorders.db.Database;
+import com.esimorders.db.Instances;
 import com.esimorders.health.BrokerHealthCheck;
 import com.esimorders.health.DatabaseHealthCheck;
 import com.esimorders.intake.Intake;
@@ -12,6 +13,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import jakarta.jms.ConnectionFactory;
+import java.time.Duration;
 import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
@@ -47,9 +49,15 @@ public class AppConfiguration implements CamelConfiguration {
         context.getRegistry().bind("transactionManager", transactionManager);
         context.getRegistry().bind("required", new SpringTransactionPolicy(new TransactionTemplate(transactionManager)));
 
+        Instances instances = new Instances(dataSource,
+                Duration.ofMillis(settings.getInt("esim.instance.heartbeat-ms")),
+                Duration.ofMillis(settings.getInt("esim.instance.dead-after-ms")));
+        context.getRegistry().bind("instances", instances);
+        context.addService(instances, true, true);
+
         RequestSigner signer = new RequestSigner(settings.get("esim.access-key"), settings.get("esim.secret-key"));
         context.getRegistry().bind("requestSigner", signer);
-        Submission.bind(context, settings, dataSource, signer);
+        Submission.bind(context, settings, dataSource, signer, instances);
         // the queue intake and the outcome events run only with a broker: routes read {{esim.jms.enabled}}
         context.getPropertiesComponent().addOverrideProperty("esim.jms.enabled",
                 String.valueOf(settings.isSet("esim.broker.url")));

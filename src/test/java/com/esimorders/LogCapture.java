@@ -13,6 +13,7 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<Long> times = new CopyOnWriteArrayList<>();
 
     private LogCapture() {
         super("test-capture", null, PatternLayout.newBuilder().withPattern("%m %throwable").build(), true,
@@ -29,8 +30,20 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     }
 
     @Override
-    public void append(LogEvent event) {
+    public synchronized void append(LogEvent event) {
         lines.add(new String(getLayout().toByteArray(event), java.nio.charset.StandardCharsets.UTF_8));
+        times.add(event.getTimeMillis());
+    }
+
+    /** When each line containing {@code fragment} was logged (epoch milliseconds), in order. */
+    public synchronized List<Long> timesOf(String fragment) {
+        List<Long> matching = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(fragment)) {
+                matching.add(times.get(i));
+            }
+        }
+        return matching;
     }
 
     public String text() {

@@ -1,5 +1,6 @@
 package com.esimorders.intake;
 
+import com.esimorders.db.DatabaseOutage;
 import com.esimorders.order.Order;
 import com.esimorders.order.OrderOutcome;
 import java.io.IOException;
@@ -85,17 +86,44 @@ public class FileIntake {
         finished(run, INVALID, entry, false);
     }
 
-    /** The order could not be recorded (the database is down): reported, nothing was sent. */
+    /**
+     * The order failed in an unexpected way: reported on its lines. When the database is unavailable the error is
+     * thrown again instead: it stops the file, which is read again later.
+     */
     public void recordError(@ExchangeProperty(RUN) FileRun run, @ExchangeProperty(ENTRY) FileEntry entry,
-            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) throws IOException {
-        String error = "not recorded, not sent: " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) throws Exception {
+        if (DatabaseOutage.isOutage(cause)) {
+            throw cause;
+        }
+        String error = "not processed: " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
                 : cause.getMessage());
         for (FileEntry.Line line : entry.lines()) {
             run.results.write(line.number(), line.externalOrderId(), line.optionId(), null, ERROR, error);
         }
-        LOG.warn("{} lines {}: order {} not recorded ({}); drop the file again later", run.fileName,
-                entry.lineRange(), entry.order().externalOrderId(), cause.getClass().getSimpleName());
+        LOG.warn("{} lines {}: order {} failed ({})", run.fileName, entry.lineRange(),
+                entry.order().externalOrderId(), cause.getClass().getSimpleName());
         finished(run, ERROR, entry, false);
+    }
+
+    /**
+     * The file could not be processed. The database is unavailable: the partial results are dropped and the error
+     * thrown again, so the file stays in the inbox and is read again at a later poll. Anything else (the file
+     * cannot be read): its results file says why and the file goes to error/.
+     */
+    public void failed(Exchange exchange, @ExchangeProperty(RUN) FileRun run,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) throws Exception {
+        if (DatabaseOutage.isOutage(cause)) {
+            run.results.discard();
+            LOG.warn("{}: stopped, the database is unavailable ({}); the file stays in the inbox and is read again",
+                    run.fileName, cause.getClass().getSimpleName());
+            throw cause;
+        }
+        run.results.write(0, null, null, null, ERROR, "the file could not be processed: "
+                + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+        Path results = run.results.commit();
+        exchange.setProperty(FOLDER, "error");
+        LOG.error("{}: could not be processed ({}); moved to error/, results in {}", run.fileName, cause.toString(),
+                results.getFileName());
     }
 
     /** Completes the results file, logs the summary and chooses done/ or error/. */

@@ -36,6 +36,12 @@ final class ResultsFile {
         printer.printRecord(line, externalOrderId, optionId, topupIds, status, error);
     }
 
+    /** Drops the partial results: the file will be read again. */
+    synchronized void discard() throws IOException {
+        printer.close(true);
+        Files.deleteIfExists(temp);
+    }
+
     /** Completes the file under its final name (replacing the results of an earlier file of the same name). */
     synchronized Path commit() throws IOException {
         printer.close(true);

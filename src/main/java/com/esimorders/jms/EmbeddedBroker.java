@@ -37,9 +37,26 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setMaxDeliveryAttempts(10)
                 .setAutoCreateQueues(true)
                 .setAutoCreateAddresses(true));
+        config.addAddressSetting(settings.get("esim.orders.queue"), orderQueueSettings(settings));
         broker = new EmbeddedActiveMQ();
         broker.setConfiguration(config);
         broker.start();
+    }
+
+    /**
+     * A message whose order cannot be recorded (the database is down) is rolled back: redelivered after a growing
+     * delay, so an outage of many minutes sends nothing to the DLQ. The route, not the broker, decides when a
+     * message has had enough deliveries (esim.jms.max-deliveries), so the broker allows one more.
+     */
+    static AddressSettings orderQueueSettings(Settings settings) {
+        return new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(settings.get("esim.orders.dlq")))
+                .setMaxDeliveryAttempts(settings.getInt("esim.jms.max-deliveries") + 1)
+                .setRedeliveryDelay(settings.getInt("esim.jms.redelivery-delay-ms"))
+                .setRedeliveryMultiplier(Double.parseDouble(settings.get("esim.jms.redelivery-multiplier")))
+                .setMaxRedeliveryDelay(settings.getInt("esim.jms.max-redelivery-delay-ms"))
+                .setAutoCreateQueues(true)
+                .setAutoCreateAddresses(true);
     }
 
     @Override

@@ -92,7 +92,8 @@ public final class EsimEmail {
         model.put("activationCode", row.get("activation_code"));
         model.put("lpa", lpa);
         model.put("iosInstallUrl", IOS_INSTALL_PREFIX + URLEncoder.encode(lpa, StandardCharsets.UTF_8));
-        model.put("expiryDate", String.valueOf(row.get("expired_date")));
+        // the provider may leave expired_date out: the webhook is still applied
+        model.put("expiryDate", row.get("expired_date") == null ? "see your plan" : String.valueOf(row.get("expired_date")));
         model.put("orderReference", row.get("external_order_id"));
         model.put("customerName", row.get("customer_name") == null ? "" : row.get("customer_name"));
         model.put("qrImageSrc", "cid:" + qrContentId);

@@ -1,6 +1,7 @@
 package com.esimorders.submit;
 
 import com.esimorders.Json;
+import com.esimorders.db.DatabaseOutage;
 import com.esimorders.order.Order;
 import com.esimorders.order.OrderOutcome;
 import com.esimorders.order.OrderStatus;
@@ -39,9 +40,11 @@ public class ProviderCall {
     private final RetryPolicy retryPolicy;
     private final RequestRateLimiter rateLimiter;
     private final String path;
+    private final Duration storePatience;
 
     public ProviderCall(OrderStore store, RequestSigner signer, Clock clock, RetryPolicy retryPolicy,
-            RequestRateLimiter rateLimiter, String providerUrl) {
+            RequestRateLimiter rateLimiter, String providerUrl, Duration storePatience) {
+        this.storePatience = storePatience;
         this.store = store;
         this.signer = signer;
         this.clock = clock;
@@ -50,11 +53,20 @@ public class ProviderCall {
         this.path = URI.create(providerUrl + "/v1/api_partner/orders").getRawPath();
     }
 
-    /** Before every attempt: record it, drop every inbound header, and sign with the current time. */
+    /**
+     * Before every attempt: record it durably with the token the sender holds (or stop: {@link ClaimLost}), drop
+     * every inbound header, and sign with the current time.
+     */
     public void prepare(Exchange exchange) throws JsonProcessingException, InterruptedException {
         Order order = exchange.getProperty(ORDER, Order.class);
         ProviderFailure previous = exchange.getProperty(LAST_FAILURE, ProviderFailure.class);
-        store.startAttempt(order.externalOrderId(), previous == null ? "sending" : "retry after: " + previous.summary());
+        int token = exchange.getProperty(Submission.CLAIM, Integer.class);
+        // the first attempt of a send that finds the order SENDING takes over an attempt left open by a stopped sender
+        boolean previousMayHaveReached = previous == null || previous.uncertain();
+        int attempt = store.startAttempt(order.externalOrderId(), token, previousMayHaveReached,
+                        previous == null ? "sending" : "retry after: " + previous.summary())
+                .orElseThrow(() -> new ClaimLost(order.externalOrderId()));
+        exchange.setProperty(Submission.CLAIM, attempt);
         rateLimiter.acquire();
 
         Message message = exchange.getIn();
@@ -75,8 +87,8 @@ public class ProviderCall {
     }
 
     /**
-     * The error handler's retryWhile: true to redeliver, after setting the delay. Remembers, durably, that the
-     * provider may have taken the order when an attempt got no trustworthy answer.
+     * The error handler's retryWhile: true to redeliver, after setting the delay. Whether the failed attempt may
+     * have reached the provider is recorded by the next attempt (prepare) or by the final state (failed).
      */
     public boolean shouldRetry(Exchange exchange) {
         Throwable cause = exchange.getException() != null ? exchange.getException()
@@ -84,9 +96,6 @@ public class ProviderCall {
         ProviderFailure failure = ProviderFailure.of(cause);
         Order order = exchange.getProperty(ORDER, Order.class);
         exchange.setProperty(LAST_FAILURE, failure);
-        if (failure.uncertain()) {
-            store.markUncertain(order.externalOrderId());
-        }
         int attemptsMade = attempts(exchange);
         Duration delay = switch (failure.kind()) {
             case RETRYABLE -> retryPolicy.nextDelay(attemptsMade, elapsed(exchange), failure.retryAfter());
@@ -121,10 +130,25 @@ public class ProviderCall {
         if (items.size() != units) {
             LOG.warn("Order {}: provider returned {} items for {} units", order.externalOrderId(), items.size(), units);
         }
-        store.accept(order.externalOrderId(), items, "accepted: " + items.size() + " eSIM(s)");
+        int token = exchange.getProperty(Submission.CLAIM, Integer.class);
+        List<ProviderResponse.Item> taken = items;
+        // the answer cannot be had again: keep trying to store it through a database outage
+        boolean stored = DatabaseOutage.retry("Order " + order.externalOrderId() + ": storing the provider's answer",
+                storePatience, () -> store.accept(order.externalOrderId(), token, taken,
+                        "accepted: " + taken.size() + " eSIM(s)"));
+        if (!stored) {
+            return store.outcome(order.externalOrderId());
+        }
         List<String> topupIds = items.stream().map(ProviderResponse.Item::topupId).toList();
         LOG.info("Order {} ACCEPTED: {} eSIM(s), topup_ids {}", order.externalOrderId(), topupIds.size(), topupIds);
         return new OrderOutcome(order.externalOrderId(), OrderStatus.ACCEPTED, false, topupIds, List.of());
+    }
+
+    /** Another sender took the order over, or it moved on (a webhook completed it): answer where it stands. */
+    public OrderOutcome superseded(Exchange exchange) {
+        Order order = exchange.getProperty(ORDER, Order.class);
+        LOG.info("Order {} is no longer held by this sender: not sent", order.externalOrderId());
+        return store.outcome(order.externalOrderId());
     }
 
     /** No retry is left or allowed: decide the final state from what the provider said. */
@@ -134,11 +158,12 @@ public class ProviderCall {
         ProviderFailure failure = ProviderFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         OrderStatus status;
         List<String> errors = failure.texts();
+        int token = exchange.getProperty(Submission.CLAIM, Integer.class);
         switch (failure.kind()) {
             case ALREADY_TAKEN -> {
-                if (store.isUncertain(id)) {
-                    // an earlier attempt of ours reached the provider unanswered: this is our order
-                    store.finish(id, OrderStatus.ACCEPTED, "accepted earlier (provider: " + failure.summary()
+                if (store.mayHaveReachedProvider(id)) {
+                    // an earlier attempt of ours (by any instance) may have reached the provider: this is our order
+                    finish(id, token, OrderStatus.ACCEPTED, false, "accepted earlier (provider: " + failure.summary()
                             + "); eSIMs arrive by webhook", null);
                     LOG.info("Order {} ACCEPTED by an earlier attempt; its eSIMs arrive by webhook", id);
                     return store.outcome(id);
@@ -159,12 +184,27 @@ public class ProviderCall {
             default -> throw new IllegalStateException("unknown failure " + failure.kind());
         }
         int attempts = attempts(exchange);
-        store.finish(id, status, status.name().toLowerCase() + " after " + attempts + " attempt(s): "
-                + failure.summary(), errors);
+        if (!finish(id, token, status, failure.uncertain(), status.name().toLowerCase() + " after " + attempts
+                + " attempt(s): " + failure.summary(), errors)) {
+            return store.outcome(id);
+        }
         if (failure.kind() != ProviderFailure.Kind.UNAUTHORIZED) {
             LOG.warn("Order {} {} after {} attempt(s): {}", id, status, attempts, failure.summary());
         }
         return new OrderOutcome(id, status, false, List.of(), errors);
+    }
+
+    private boolean finish(String id, int token, OrderStatus status, boolean mayHaveReached, String detail,
+            List<String> errors) {
+        return DatabaseOutage.retry("Order " + id + ": storing the provider's answer", storePatience,
+                () -> store.finish(id, token, status, mayHaveReached, detail, errors));
+    }
+
+    /** Thrown before an attempt when the sender no longer holds the order; never retried. */
+    public static final class ClaimLost extends RuntimeException {
+        public ClaimLost(String externalOrderId) {
+            super("order " + externalOrderId + " is no longer held by this sender");
+        }
     }
 
     static String requestBody(Order order) throws JsonProcessingException {

@@ -1,43 +1,135 @@
 package com.esimorders.submit;
 
 import com.esimorders.Settings;
+import com.esimorders.db.Instances;
 import com.esimorders.order.Order;
 import com.esimorders.order.OrderOutcome;
+import com.esimorders.order.OrderStatus;
 import com.esimorders.signing.RequestSigner;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Entry steps of the submission routes, and the wiring of the submission beans. */
+/**
+ * Entry steps of the submission routes: who holds an order and sends it. Each step leaves exchange property
+ * {@link #SEND} true with the body the order to send and {@link #CLAIM} the token held, or false with the body the
+ * order's outcome.
+ */
 public class Submission {
 
-    public static final String DUPLICATE = "esimDuplicate";
+    public static final String SEND = "esimSend";
+    public static final String CLAIM = "esimClaim";
+    private static final Set<OrderStatus> WAITING = EnumSet.of(OrderStatus.RECEIVED, OrderStatus.SENDING);
+    private static final Logger LOG = LoggerFactory.getLogger(Submission.class);
 
     private final OrderStore store;
+    private final Duration resumeWait;
 
-    public Submission(OrderStore store) {
+    public Submission(OrderStore store, Duration resumeWait) {
         this.store = store;
+        this.resumeWait = resumeWait;
     }
 
-    /** Records the order; a known external_order_id leaves the body as the existing order's outcome. */
-    public void record(Exchange exchange) {
+    /**
+     * Records the order. A known external_order_id is not sent again: from another input it answers a duplicate
+     * outcome; from the same input (a file read again after a crash or outage, a message redelivered) it answers
+     * the order's own outcome, and takes the order over when it was left unfinished.
+     */
+    public void record(Exchange exchange) throws InterruptedException {
         Order order = exchange.getIn().getBody(Order.class);
-        Optional<OrderOutcome> existing = store.record(order);
-        exchange.setProperty(DUPLICATE, existing.isPresent());
-        existing.ifPresent(outcome -> exchange.getIn().setBody(outcome));
+        OrderStore.Recorded recorded = store.record(order);
+        if (recorded.isNew()) {
+            send(exchange, order, 0);
+        } else if (sameInput(recorded.source(), order.source())) {
+            resumeOwn(exchange, order.externalOrderId());
+        } else {
+            OrderOutcome existing = store.outcome(order.externalOrderId());
+            answer(exchange, new OrderOutcome(existing.externalOrderId(), existing.status(), true,
+                    existing.topupIds(), existing.errors()));
+        }
     }
 
-    /** Replay: reopens a FAILED order (body: its external_order_id); false when it is not FAILED. */
-    public boolean reopen(String externalOrderId) {
-        return store.reopenFailed(externalOrderId);
+    /** Recovery (body: external_order_id): takes the order when it waits and nobody holds it. */
+    public void resume(Exchange exchange) {
+        String id = exchange.getIn().getBody(String.class);
+        OptionalInt token = store.claim(id);
+        if (token.isPresent()) {
+            LOG.info("Recovering order {}: sending it again with the same external_order_id", id);
+            send(exchange, store.load(id), token.getAsInt());
+        } else {
+            answer(exchange, store.outcome(id));
+        }
     }
 
-    public static void bind(CamelContext context, Settings settings, DataSource dataSource, RequestSigner signer) {
+    /**
+     * Replay (body: external_order_id): a FAILED order, or a REJECTED one when exchange property
+     * {@code esimReplayRejected} is true.
+     */
+    public void replay(Exchange exchange) {
+        String id = exchange.getIn().getBody(String.class);
+        boolean allowRejected = exchange.getProperty("esimReplayRejected", false, Boolean.class);
+        OptionalInt token = store.reopen(id, allowRejected, "replay requested");
+        if (token.isPresent()) {
+            LOG.info("Replaying order {}", id);
+            send(exchange, store.load(id), token.getAsInt());
+        } else {
+            LOG.warn("Order {} is {}: not replayed", id, store.status(id));
+            answer(exchange, store.outcome(id));
+        }
+    }
+
+    /**
+     * The same input again: once the order is final its outcome is the answer; while it waits, take it over as
+     * soon as its holder is gone (a killed instance's claims free themselves), for a bounded time.
+     */
+    private void resumeOwn(Exchange exchange, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + resumeWait.toNanos();
+        while (true) {
+            if (!WAITING.contains(store.status(id))) {
+                answer(exchange, store.outcome(id));
+                return;
+            }
+            OptionalInt token = store.claim(id);
+            if (token.isPresent()) {
+                LOG.info("Order {} was left unfinished: sending it again with the same external_order_id", id);
+                send(exchange, store.load(id), token.getAsInt());
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                answer(exchange, store.outcome(id));
+                return;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static boolean sameInput(Order.OrderSource recorded, Order.OrderSource incoming) {
+        return Objects.equals(recorded.type(), incoming.type()) && Objects.equals(recorded.ref(), incoming.ref());
+    }
+
+    private static void send(Exchange exchange, Order order, int token) {
+        exchange.setProperty(SEND, true);
+        exchange.setProperty(CLAIM, token);
+        exchange.getIn().setBody(order);
+    }
+
+    private static void answer(Exchange exchange, OrderOutcome outcome) {
+        exchange.setProperty(SEND, false);
+        exchange.getIn().setBody(outcome);
+    }
+
+    public static void bind(CamelContext context, Settings settings, DataSource dataSource, RequestSigner signer,
+            Instances instances) {
         Registry registry = context.getRegistry();
         Clock clock = registry.lookupByNameAndType("clock", Clock.class);
         if (clock == null) {
@@ -50,16 +142,18 @@ public class Submission {
                 Double.parseDouble(settings.get("esim.provider.backoff-multiplier")),
                 Duration.ofMillis(settings.getInt("esim.provider.max-delay-ms")),
                 Double.parseDouble(settings.get("esim.provider.jitter")));
-        // an order stays claimed by its sender for its whole retry budget, plus one slow attempt and a margin
+        // a live sender holds an order for its whole retry budget, plus one slow attempt and a margin; a killed
+        // sender's orders are free as soon as its instance is seen dead
         Duration claim = retryPolicy.budget()
                 .plusMillis(settings.getInt("esim.provider.read-timeout-ms"))
                 .plusSeconds(60);
-        OrderStore store = new OrderStore(dataSource, clock, claim);
+        OrderStore store = new OrderStore(dataSource, clock, claim, instances);
         ProviderCall providerCall = new ProviderCall(store, signer, clock, retryPolicy,
                 new RequestRateLimiter(Double.parseDouble(settings.get("esim.provider.max-requests-per-second"))),
-                settings.get("esim.provider.url"));
+                settings.get("esim.provider.url"), Duration.ofMillis(settings.getInt("esim.db.outage-patience-ms")));
         registry.bind("orderStore", store);
-        registry.bind("submission", new Submission(store));
+        registry.bind("submission", new Submission(store,
+                Duration.ofMillis(settings.getInt("esim.instance.dead-after-ms")).multipliedBy(2)));
         registry.bind("providerCall", providerCall);
         registry.bind("signProviderRequest", (Processor) providerCall::prepare);
     }

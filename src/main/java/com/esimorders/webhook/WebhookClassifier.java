@@ -31,6 +31,9 @@ public final class WebhookClassifier {
     private static final Map<String, String> COMPARED = Map.of(
             "iccid", "iccid", "smdp", "smdp", "activate_code", "activation_code", "download_link", "download_link");
 
+    /** The quarantine reason that is applied automatically once the order is recorded. */
+    static final String UNKNOWN_ORDER = "unknown external_order_id: applied when the order is recorded";
+
     private final String opsRecipient;
 
     public WebhookClassifier(String opsRecipient) {
@@ -65,7 +68,7 @@ public final class WebhookClassifier {
             }
         } else if (order == null) {
             outcome = "QUARANTINE";
-            reason = "unknown topup_id and unknown external_order_id";
+            reason = UNKNOWN_ORDER;
         } else if (number(units, "ordered") == 0) {
             outcome = "QUARANTINE";
             reason = "unknown topup_id and option_id is not part of the order";
@@ -83,6 +86,18 @@ public final class WebhookClassifier {
             Object email = order.get("customer_email");
             message.setHeader("recipient", email == null || email.toString().isBlank() ? opsRecipient : email);
         }
+    }
+
+    /** The history detail of an order a webhook moved on (header orderMove: COMPLETED or ACCEPTED). */
+    @SuppressWarnings("unchecked")
+    public String moveDetail(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Object from = message.getHeader("order", Map.class).get("status");
+        boolean provedTaken = !"ACCEPTED".equals(from);
+        if ("COMPLETED".equals(message.getHeader("orderMove"))) {
+            return "every eSIM of the order has arrived" + (provedTaken ? "; the provider took the order" : "");
+        }
+        return "a webhook shows the provider took the order";
     }
 
     private static List<String> changedFields(Map<String, Object> webhook, Map<String, Object> item) {

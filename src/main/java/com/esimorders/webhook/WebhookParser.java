@@ -7,16 +7,24 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 
 /**
  * Reads a provider webhook into the parameter map of the SQL steps (snake_case keys, as in the payload), plus the
- * raw body under {@code payload}. Every field we store is required, a string, and no longer than its column.
- * {@code qrcode_img_url} is optional: the email's QR code is generated locally from {@code download_link}.
+ * raw body under {@code payload}. Lenient with what is harmless: a number where a string was expected, extra
+ * fields, a null or missing optional field ({@code qrcode_img_url}, {@code expired_date}). Anything else cannot be
+ * applied and is refused with an {@link InvalidWebhookException} naming the field: the route keeps such a webhook
+ * raw in quarantine. {@code topup_id} must be 1 to 26 digits before it goes anywhere (it reaches a mail header).
  */
 public final class WebhookParser {
 
+    private static final Pattern TOPUP_ID = Pattern.compile("[0-9]{1,26}");
+
     /** Field name and the length of its database column. */
     private static final Map<String, Integer> REQUIRED = new LinkedHashMap<>();
+    private static final Map<String, Integer> OPTIONAL = new LinkedHashMap<>();
 
     static {
         REQUIRED.put("topup_id", 26);
@@ -26,10 +34,49 @@ public final class WebhookParser {
         REQUIRED.put("smdp", 255);
         REQUIRED.put("activate_code", 255);
         REQUIRED.put("download_link", 1000);
-        REQUIRED.put("expired_date", 10);
+        OPTIONAL.put("qrcode_img_url", 1000);
+        OPTIONAL.put("expired_date", 10);
     }
 
     public Map<String, Object> parse(String body) {
+        JsonNode json = object(body);
+        Map<String, Object> webhook = new LinkedHashMap<>();
+        REQUIRED.forEach((field, maxLength) -> webhook.put(field, text(json, field, maxLength, true)));
+        OPTIONAL.forEach((field, maxLength) -> webhook.put(field, text(json, field, maxLength, false)));
+        if (!TOPUP_ID.matcher((String) webhook.get("topup_id")).matches()) {
+            throw new InvalidWebhookException("topup_id", "topup_id must be 1 to 26 digits");
+        }
+        String expiry = (String) webhook.get("expired_date");
+        try {
+            webhook.put("expired_date", expiry == null ? null : LocalDate.parse(expiry));
+        } catch (DateTimeParseException e) {
+            throw new InvalidWebhookException("expired_date", "expired_date must be a date as yyyy-MM-dd");
+        }
+        webhook.put("payload", body);
+        return webhook;
+    }
+
+    /**
+     * The quarantine row of a webhook that {@link #parse} refused: the reason, the raw body, and its topup_id and
+     * external_order_id where they can be read (for the log and for an operator), else null.
+     */
+    public Map<String, Object> quarantineRow(@ExchangeProperty("raw") String body, @Header("reason") String reason) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("reason", reason.length() > 500 ? reason.substring(0, 500) : reason);
+        row.put("topup_id", null);
+        row.put("external_order_id", null);
+        try {
+            JsonNode json = object(body);
+            row.put("topup_id", readable(json.get("topup_id")));
+            row.put("external_order_id", readable(json.get("external_order_id")));
+        } catch (InvalidWebhookException unreadable) {
+            // not an object: nothing to identify it by
+        }
+        row.put("payload", body == null ? "" : body);
+        return row;
+    }
+
+    private static JsonNode object(String body) {
         JsonNode json;
         try {
             json = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
@@ -39,16 +86,7 @@ public final class WebhookParser {
         if (json == null || !json.isObject()) {
             throw new InvalidWebhookException(null, "body must be a JSON object");
         }
-        Map<String, Object> webhook = new LinkedHashMap<>();
-        REQUIRED.forEach((field, maxLength) -> webhook.put(field, text(json, field, maxLength, true)));
-        webhook.put("qrcode_img_url", text(json, "qrcode_img_url", 1000, false));
-        try {
-            webhook.put("expired_date", LocalDate.parse((String) webhook.get("expired_date")));
-        } catch (DateTimeParseException e) {
-            throw new InvalidWebhookException("expired_date", "expired_date must be a date as yyyy-MM-dd");
-        }
-        webhook.put("payload", body);
-        return webhook;
+        return json;
     }
 
     private static String text(JsonNode json, String field, int maxLength, boolean required) {
@@ -59,13 +97,24 @@ public final class WebhookParser {
             }
             return null;
         }
-        if (!node.isTextual() || node.asText().isBlank()) {
+        // a whole number where a string was expected (a topup_id sent as a number) is read as its digits
+        boolean usable = node.isTextual() || node.isIntegralNumber();
+        if (!usable || node.asText().isBlank()) {
             throw new InvalidWebhookException(field, field + " must be a non-empty string");
         }
-        String value = node.asText().trim();
+        String value = node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.asText().trim();
         if (value.length() > maxLength) {
             throw new InvalidWebhookException(field, field + " is longer than " + maxLength + " characters");
         }
         return value;
+    }
+
+    /** A short scalar for a quarantine column (up to 100 characters), or null. */
+    private static String readable(JsonNode node) {
+        if (node == null || !(node.isTextual() || node.isIntegralNumber())) {
+            return null;
+        }
+        String value = node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.asText().trim();
+        return value.isEmpty() || value.length() > 100 ? null : value;
     }
 }

@@ -49,7 +49,7 @@ class SubmissionTest {
                 "esim.provider.max-attempts", "3",
                 "esim.provider.max-concurrent", "2",
                 "esim.provider.retry-budget-ms", "600000",
-                "esim.sandbox.webhook-delay-ms", "50",
+                "esim.sandbox.webhook-delay-ms", "600",
                 "esim.recovery.initial-delay-ms", "200",
                 "esim.recovery.interval-ms", "300"),
                 Map.of("clock", clientClock, "sandboxClock", providerClock));
@@ -189,6 +189,9 @@ class SubmissionTest {
     @Test
     void alreadyTakenOnAFirstAttemptIsRejectedAsDuplicate() throws Exception {
         assertThat(postDirectlyToSandbox("taken-elsewhere")).isEqualTo(200);
+        // another system of the same partner took the id; its webhook is not ours to apply
+        await().untilAsserted(() -> assertThat(app.jdbc().update(
+                "DELETE FROM webhook_quarantine WHERE external_order_id = ?", "taken-elsewhere")).isEqualTo(1));
         sandbox.reset();
 
         OrderOutcome outcome = submit(order("taken-elsewhere", JAPAN, 1));
@@ -270,7 +273,9 @@ class SubmissionTest {
                 .mapToObj(i -> submitAsync(order("concurrent-" + i, JAPAN, 1))).toList();
         pending.forEach(CompletableFuture::join);
 
-        assertThat(pending).allSatisfy(p -> assertThat(p.join().status()).isEqualTo(OrderStatus.ACCEPTED));
+        // COMPLETED when the webhook was quicker than the order's response
+        assertThat(pending).allSatisfy(p -> assertThat(p.join().status())
+                .isIn(OrderStatus.ACCEPTED, OrderStatus.COMPLETED));
         assertThat(sandbox.requestCount()).isEqualTo(6);
         assertThat(sandbox.maxConcurrentRequests()).isEqualTo(2);
     }

@@ -47,8 +47,13 @@ class UnreachableProviderTest {
     void aRecordedOrderIsNotSentAgain() {
         submit(order("unreachable-2"));
 
-        OrderOutcome again = submit(order("unreachable-2"));
+        Order fromAnotherFile = order("unreachable-2");
+        OrderOutcome again = submit(new Order(fromAnotherFile.externalOrderId(), fromAnotherFile.products(),
+                fromAnotherFile.customer(), Order.OrderSource.file("another.csv", "7")));
+        OrderOutcome sameInputAgain = submit(order("unreachable-2"));
 
+        assertThat(sameInputAgain.duplicate()).isFalse();
+        assertThat(sameInputAgain.status()).isEqualTo(OrderStatus.FAILED);
         assertThat(again.duplicate()).isTrue();
         assertThat(again.status()).isEqualTo(OrderStatus.FAILED);
         assertThat(app.jdbc().queryForObject("SELECT attempts FROM orders WHERE external_order_id = ?", Integer.class,

@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Tag;
+import com.esimorders.db.Instances;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -56,6 +58,8 @@ class MailOutboxTest {
             // the second eSIM arrived longer ago than esim.mail.give-up-after: its next failure gives up
             jdbc.update("UPDATE mail_outbox SET created_at = created_at - INTERVAL '2' HOUR WHERE topup_id = ?", tooOld);
             await().untilAsserted(() -> assertThat(status(jdbc, tooOld)).isEqualTo("GAVE_UP"));
+            assertThat(Webhooks.get(app, "/observe/metrics").body())
+                    .containsPattern("esim_emails_gave_up_total\\{[^}]*} 1\\.0");
 
             GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
             smtp.start();
@@ -70,6 +74,34 @@ class MailOutboxTest {
             } finally {
                 smtp.stop();
             }
+        }
+    }
+
+    @Test
+    void emailsAKilledInstanceHadClaimedAreSentOnceItIsSeenDead() throws Exception {
+        try (TestApp app = TestApp.start(Map.of("esim.webhook.token", "t", "esim.mail.poll-interval", "200",
+                "esim.instance.heartbeat-ms", "200", "esim.instance.dead-after-ms", "1000"))) {
+            JdbcTemplate jdbc = app.jdbc();
+            String orderId = orderId();
+            String heldByKilled = topupId();
+            String heldByLive = topupId();
+            order(jdbc, orderId, "COMPLETED", "claimed@customer.example", "FILE", JAPAN, 2);
+            String liveInstance = app.context().getRegistry().lookupByNameAndType("instances", Instances.class).id();
+            for (String[] held : List.of(new String[] {heldByKilled, "killed-instance"},
+                    new String[] {heldByLive, liveInstance})) {
+                jdbc.update("INSERT INTO esim_items (topup_id, external_order_id, option_id, status, iccid, smdp,"
+                        + " activation_code, download_link) VALUES (?, ?, ?, 'DELIVERED', '8982000', 'smdp.example.com',"
+                        + " 'ACT', ?)", held[0], orderId, JAPAN, lpa(held[0]));
+                // claimed five minutes ahead: only the claimer's death frees it sooner
+                jdbc.update("INSERT INTO mail_outbox (topup_id, recipient, status, attempts, claimed_by, claimed_until)"
+                        + " VALUES (?, 'claimed@customer.example', 'PENDING', 1, ?, CURRENT_TIMESTAMP + INTERVAL '5' MINUTE)",
+                        held[0], held[1]);
+            }
+
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(status(jdbc, heldByKilled)).isEqualTo("SENT"));
+            assertThat(app.dataDir.resolve("outbox").resolve(heldByKilled + ".eml")).exists();
+            // a live instance's claim is respected until it runs out
+            await().during(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(status(jdbc, heldByLive)).isEqualTo("PENDING"));
         }
     }
 

@@ -43,11 +43,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import com.esimorders.order.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The webhook endpoint over real HTTP, with the emails sent to a real SMTP server (GreenMail, with authentication). */
 @Tag("database")
 class WebhookTest {
+
+    private static String orderStatus(String orderId) {
+        return jdbc.queryForObject("SELECT status FROM orders WHERE external_order_id = ?", String.class, orderId);
+    }
+
+    private static Map<String, Object> lastHistory(String orderId) {
+        return jdbc.queryForList("SELECT from_status, to_status, detail FROM order_history WHERE external_order_id = ?"
+                + " ORDER BY id DESC", orderId).get(0);
+    }
 
     private static final String TOKEN = "test-token-9f2c";
     private static final String SMTP_PASSWORD = "smtp-secret-4711";
@@ -175,6 +187,10 @@ class WebhookTest {
             assertThat(response.statusCode()).isEqualTo(404);
             assertThat(response.body()).doesNotContain(TOKEN).doesNotContain("webhook");
         }
+        assertThat(logs.text()).contains("webhook with a wrong token from 127.0.0.1:").doesNotContain("not-the-token");
+        assertThat(Webhooks.get(app, "/observe/metrics").body())
+                .containsPattern("esim_webhooks_rejected_total\\{[^}]*} [3-9]");
+
         assertThat(jdbc.queryForObject("SELECT status FROM esim_items WHERE topup_id = ?", String.class, topupId))
                 .isEqualTo("ORDERED");
         assertThat(count(jdbc, "webhook_events", topupId)).isZero();
@@ -183,34 +199,102 @@ class WebhookTest {
     }
 
     @Test
-    void bodyThatIsNotJsonGets400() {
+    void bodyThatIsNotJsonIsKeptRawInQuarantineAndAnswered200() {
         HttpResponse<String> response = post(app, TOKEN, "topup_id=1&iccid=2");
 
-        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(response.body()).isEqualTo("{\"error\":\"body is not valid JSON\"}");
+        assertThat(response.body()).isEqualTo("{\"status\":\"quarantined\",\"reason\":\"body is not valid JSON\"}");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM webhook_quarantine WHERE payload = ? AND reason = ?",
+                Integer.class, "topup_id=1&iccid=2", "body is not valid JSON")).isEqualTo(1);
     }
 
     @Test
-    void missingOrInvalidFieldGets400NamingTheField() {
-        String topupId = topupId();
-        String withoutIccid = json(topupId, orderId(), JAPAN).replaceAll("\"iccid\":\"[0-9]+\",", "");
-        String numericTopupId = json(topupId, orderId(), JAPAN).replace("\"" + topupId + "\"", "12345678901234567890123456");
-        String badDate = json(topupId, orderId(), JAPAN).replace("2031-12-31", "31.12.2031");
+    void harmlessDifferencesAreAppliedAndTheRestIsQuarantinedNamingTheField() {
+        String orderId = orderId();
+        order(jdbc, orderId, "ACCEPTED", "lenient@customer.example", "FILE", JAPAN, 3);
+        String asNumber = "1" + topupId().substring(1); // a JSON number has no leading zeros
+        String withNulls = topupId();
+        String withoutIccid = topupId();
+        String badDate = topupId();
+        String notDigits = topupId();
 
-        assertThat(post(app, TOKEN, withoutIccid)).satisfies(response -> {
-            assertThat(response.statusCode()).isEqualTo(400);
-            assertThat(response.body()).isEqualTo("{\"error\":\"iccid is missing\",\"field\":\"iccid\"}");
-        });
-        assertThat(post(app, TOKEN, numericTopupId)).satisfies(response -> {
-            assertThat(response.statusCode()).isEqualTo(400);
-            assertThat(response.body()).contains("\"field\":\"topup_id\"", "must be a non-empty string");
-        });
-        assertThat(post(app, TOKEN, badDate)).satisfies(response -> {
-            assertThat(response.statusCode()).isEqualTo(400);
-            assertThat(response.body()).contains("\"field\":\"expired_date\"", "yyyy-MM-dd");
-        });
-        assertThat(count(jdbc, "webhook_quarantine", topupId)).isZero();
+        // a number for a string, an extra field, null optional fields: stored normally
+        assertThat(post(app, TOKEN, json(asNumber, orderId, JAPAN).replace("\"" + asNumber + "\"", asNumber)
+                .replaceFirst("\\{", "{\"new_field\":{\"x\":1},"))).satisfies(response -> {
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    assertThat(response.body()).isEqualTo("{\"status\":\"applied\"}");
+                });
+        assertThat(post(app, TOKEN, json(withNulls, orderId, JAPAN).replace("\"2031-12-31\"", "null")
+                .replaceAll("\"qrcode_img_url\":\"[^\"]+\"", "\"qrcode_img_url\":null")).body())
+                .isEqualTo("{\"status\":\"applied\"}");
+        assertThat(jdbc.queryForMap("SELECT status, expired_date, qrcode_img_url FROM esim_items WHERE topup_id = ?",
+                withNulls)).containsEntry("STATUS", "DELIVERED").containsEntry("EXPIRED_DATE", null)
+                .containsEntry("QRCODE_IMG_URL", null);
+        assertThat(count(jdbc, "esim_items", asNumber)).isEqualTo(1);
+
+        // anything else: kept raw in quarantine with the reason, answered 200
+        assertThat(post(app, TOKEN, json(withoutIccid, orderId, JAPAN).replaceAll("\"iccid\":\"[0-9]+\",", "")).body())
+                .isEqualTo("{\"status\":\"quarantined\",\"reason\":\"iccid is missing\"}");
+        assertThat(post(app, TOKEN, json(badDate, orderId, JAPAN).replace("2031-12-31", "31.12.2031")).body())
+                .contains("quarantined", "expired_date must be a date as yyyy-MM-dd");
+        String lettersInTopupId = json(notDigits, orderId, JAPAN).replace(notDigits, "12ab");
+        assertThat(post(app, TOKEN, lettersInTopupId).body()).contains("quarantined", "topup_id must be 1 to 26 digits");
+        assertThat(jdbc.queryForObject("SELECT reason FROM webhook_quarantine WHERE topup_id = ?", String.class,
+                withoutIccid)).isEqualTo("iccid is missing");
+        assertThat(count(jdbc, "webhook_quarantine", badDate)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM webhook_quarantine WHERE payload = ?", Integer.class,
+                lettersInTopupId)).isEqualTo(1);
+        assertThat(count(jdbc, "esim_items", withoutIccid) + count(jdbc, "esim_items", badDate)).isZero();
+        assertThat(count(jdbc, "mail_outbox", withoutIccid)).isZero();
+        assertThat(logs.text()).contains("webhook for topup_id " + withoutIccid + " quarantined: iccid is missing");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"RECEIVED", "SENDING", "ACCEPTED", "REJECTED", "FAILED"})
+    void aWebhookForAnOrderWeHoldIsAppliedWhateverTheOrdersState(String state) throws Exception {
+        String orderId = orderId();
+        String first = topupId();
+        String second = topupId();
+        String email = "state-" + state.toLowerCase() + "@customer.example";
+        order(jdbc, orderId, state, email, "FILE", JAPAN, 2);
+
+        assertThat(post(app, TOKEN, json(first, orderId, JAPAN)).body()).isEqualTo("{\"status\":\"applied\"}");
+
+        assertThat(orderStatus(orderId)).isEqualTo("ACCEPTED");
+        if (!"ACCEPTED".equals(state)) {
+            assertThat(lastHistory(orderId)).containsEntry("FROM_STATUS", state).containsEntry("TO_STATUS", "ACCEPTED")
+                    .containsEntry("DETAIL", "a webhook shows the provider took the order");
+        }
+
+        assertThat(post(app, TOKEN, json(second, orderId, JAPAN)).body()).isEqualTo("{\"status\":\"applied\"}");
+
+        assertThat(orderStatus(orderId)).isEqualTo("COMPLETED");
+        assertThat(lastHistory(orderId)).containsEntry("FROM_STATUS", "ACCEPTED").containsEntry("TO_STATUS", "COMPLETED");
+        await().untilAsserted(() -> assertThat(messagesTo(email)).hasSize(2));
+    }
+
+    @Test
+    void aWebhookThatCameBeforeItsOrderWasRecordedIsAppliedWhenTheOrderIsRecorded() throws Exception {
+        String orderId = orderId();
+        String topupId = topupId();
+        String email = "late-record@customer.example";
+
+        assertThat(post(app, TOKEN, json(topupId, orderId, JAPAN)).body()).contains("quarantined");
+
+        OrderOutcome outcome = app.template().requestBody("direct:submit-order", new Order(orderId,
+                List.of(new Order.OrderProduct(JAPAN, 1)), new Order.Customer(email, "Late"),
+                Order.OrderSource.file("late.csv", "2")), OrderOutcome.class);
+
+        // the webhook proves the provider took the order: nothing is sent, the order is complete
+        assertThat(outcome.status()).isEqualTo(OrderStatus.COMPLETED);
+        assertThat(outcome.topupIds()).containsExactly(topupId);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM sandbox_orders WHERE external_order_id = ?", Integer.class,
+                orderId)).isZero();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM webhook_quarantine WHERE topup_id = ? AND applied_at IS NOT NULL",
+                Integer.class, topupId)).isEqualTo(1);
+        assertThat(lastHistory(orderId)).containsEntry("FROM_STATUS", "RECEIVED").containsEntry("TO_STATUS", "COMPLETED");
+        await().untilAsserted(() -> assertThat(messagesTo(email)).hasSize(1));
     }
 
     @Test
@@ -232,11 +316,12 @@ class WebhookTest {
 
         HttpResponse<String> response = post(app, TOKEN, json(topupId, strangerOrder, JAPAN));
 
-        assertThat(response.statusCode()).isEqualTo(202);
-        assertThat(response.body()).isEqualTo("{\"status\":\"quarantined\"}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"status\":\"quarantined\",\"reason\":\""
+                + WebhookClassifier.UNKNOWN_ORDER + "\"}");
         Map<String, Object> row = jdbc.queryForMap("SELECT * FROM webhook_quarantine WHERE topup_id = ?", topupId);
         assertThat(row).containsEntry("EXTERNAL_ORDER_ID", strangerOrder)
-                .containsEntry("REASON", "unknown topup_id and unknown external_order_id");
+                .containsEntry("REASON", WebhookClassifier.UNKNOWN_ORDER);
         assertThat((String) row.get("PAYLOAD")).contains(topupId, "activate_code");
         assertThat(count(jdbc, "esim_items", topupId)).isZero();
         assertThat(count(jdbc, "mail_outbox", topupId)).isZero();
@@ -252,7 +337,8 @@ class WebhookTest {
 
         HttpResponse<String> response = post(app, TOKEN, json(topupId, orderId, EUROPE));
 
-        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"status\":\"quarantined\"");
         assertThat(jdbc.queryForObject("SELECT reason FROM webhook_quarantine WHERE topup_id = ?", String.class, topupId))
                 .isEqualTo("unknown topup_id and option_id is not part of the order");
         assertThat(count(jdbc, "esim_items", topupId)).isZero();
@@ -358,7 +444,7 @@ class WebhookTest {
                 .isEqualTo("DELIVERED");
 
         // a third eSIM for an option ordered twice is not ours
-        assertThat(post(app, TOKEN, json(third, orderId, JAPAN)).statusCode()).isEqualTo(202);
+        assertThat(post(app, TOKEN, json(third, orderId, JAPAN)).body()).contains("\"status\":\"quarantined\"");
         assertThat(post(app, TOKEN, json(second, orderId, JAPAN)).statusCode()).isEqualTo(200);
 
         assertThat(jdbc.queryForObject("SELECT status FROM orders WHERE external_order_id = ?", String.class, orderId))

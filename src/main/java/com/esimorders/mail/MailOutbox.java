@@ -1,0 +1,92 @@
+package com.esimorders.mail;
+
+import com.esimorders.db.Instances;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The mail outbox's rules in one place: which emails are due, the claim a sender takes before sending one (held by
+ * this instance: a killed instance's claims are free as soon as it is seen dead), the SENT mark right after the SMTP
+ * server took the message, and the retry or give-up after a failure.
+ */
+public class MailOutbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailOutbox.class);
+
+    private final JdbcTemplate jdbc;
+    private final Instances instances;
+    private final MailRetryPolicy policy;
+
+    public MailOutbox(DataSource dataSource, Instances instances, MailRetryPolicy policy) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.instances = instances;
+        this.policy = policy;
+    }
+
+    /** topup_ids of up to {@code limit} emails due now and not held by a live sender. */
+    public List<String> due(int limit) {
+        return jdbc.queryForList("SELECT topup_id FROM mail_outbox WHERE status = 'PENDING'"
+                + " AND next_attempt_at <= CURRENT_TIMESTAMP AND " + instances.claimIsFree("CURRENT_TIMESTAMP")
+                + " ORDER BY next_attempt_at FETCH FIRST " + limit + " ROWS ONLY", String.class);
+    }
+
+    /**
+     * Takes the email of {@code topupId} for one attempt, when it is due and nobody live holds it. Answers the
+     * attempt number (the claim's token), or 0 when it is not due, already sent, or held by another sender.
+     */
+    public int claim(@ExchangeProperty("topupId") String topupId) {
+        int claimed = jdbc.update("UPDATE mail_outbox SET claimed_by = ?, claimed_until = " + later()
+                        + ", attempts = attempts + 1 WHERE topup_id = ? AND status = 'PENDING'"
+                        + " AND next_attempt_at <= CURRENT_TIMESTAMP AND " + instances.claimIsFree("CURRENT_TIMESTAMP"),
+                instances.id(), policy.claimMs(), topupId);
+        if (claimed == 0) {
+            return 0;
+        }
+        return jdbc.queryForObject("SELECT attempts FROM mail_outbox WHERE topup_id = ?", Integer.class, topupId);
+    }
+
+    /** The email, with its eSIM and order, to compose (columns as EsimEmail.compose reads them). */
+    public Map<String, Object> content(@ExchangeProperty("topupId") String topupId) {
+        return jdbc.queryForMap("SELECT m.topup_id, m.recipient, e.external_order_id, e.option_id, e.iccid, e.smdp,"
+                + " e.activation_code, e.download_link, e.expired_date, o.customer_name FROM mail_outbox m"
+                + " JOIN esim_items e ON e.topup_id = m.topup_id JOIN orders o ON o.external_order_id = e.external_order_id"
+                + " WHERE m.topup_id = ?", topupId);
+    }
+
+    /** The SMTP server took the message (attempt {@code attempt}): SENT, with nothing else in between. */
+    public void sent(@ExchangeProperty("topupId") String topupId, @ExchangeProperty("attempt") int attempt) {
+        jdbc.update("UPDATE mail_outbox SET status = 'SENT', sent_at = CURRENT_TIMESTAMP, claimed_by = NULL,"
+                + " claimed_until = NULL, last_error = NULL WHERE topup_id = ? AND status = 'PENDING' AND attempts = ?",
+                topupId, attempt);
+    }
+
+    /**
+     * Attempt {@code attempt} failed: due again after the backoff, or GAVE_UP (kept for an operator) once
+     * esim.mail.give-up-after has passed since the eSIM arrived. Answers true when it gave up.
+     */
+    public boolean failed(@ExchangeProperty("topupId") String topupId, @ExchangeProperty("attempt") int attempt,
+            @ExchangeProperty("error") String error) {
+        int gaveUpNow = jdbc.update("UPDATE mail_outbox SET status = 'GAVE_UP', last_error = ?, claimed_by = NULL,"
+                + " claimed_until = NULL WHERE topup_id = ? AND status = 'PENDING' AND attempts = ? AND created_at < "
+                + "CURRENT_TIMESTAMP - CAST(? AS BIGINT) * INTERVAL '0.001' SECOND",
+                error, topupId, attempt, policy.giveUpAfterMs());
+        if (gaveUpNow == 1) {
+            LOG.error("email for topup_id {} GAVE_UP after {} attempts: {}", topupId, attempt, error);
+            return true;
+        }
+        jdbc.update("UPDATE mail_outbox SET last_error = ?, claimed_by = NULL, claimed_until = NULL,"
+                + " next_attempt_at = " + later() + " WHERE topup_id = ? AND status = 'PENDING' AND attempts = ?", error,
+                policy.delayMs(attempt), topupId, attempt);
+        return false;
+    }
+
+    /** SQL: the database's clock plus a parameter in milliseconds (one clock for every instance). */
+    private static String later() {
+        return "CURRENT_TIMESTAMP + CAST(? AS BIGINT) * INTERVAL '0.001' SECOND";
+    }
+}
