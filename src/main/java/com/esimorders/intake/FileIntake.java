@@ -4,7 +4,10 @@ import com.esimorders.db.DatabaseOutage;
 import com.esimorders.order.Order;
 import com.esimorders.order.OrderOutcome;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -55,9 +58,15 @@ public class FileIntake {
         return new FileRun(fileName, new ResultsFile(outDir, fileName));
     }
 
-    /** The split expression: the file's entries, streamed. Camel closes the reader when the split ends. */
+    /**
+     * The split expression: the file's entries, streamed. Camel closes the reader when the split ends. The orders'
+     * source names the file and its modification time, e.g. {@code orders.csv@2026-12-02T10:15:30.123Z:2}: the same
+     * file read again (after a crash or an outage) is recognised as the same input, a new drop of it is not.
+     */
     public OrderFileReader entries(@Header("CamelFileAbsolutePath") String path) throws IOException {
-        return OrderFileReader.open(Path.of(path));
+        Path file = Path.of(path);
+        Instant modified = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.MILLIS);
+        return OrderFileReader.open(file, file.getFileName() + "@" + modified);
     }
 
     /** An order came back from direct:submit-order. */

@@ -38,8 +38,13 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
     }
 
     public static OrderFileReader open(Path file) throws IOException {
-        String name = file.getFileName().toString();
-        String lower = name.toLowerCase(Locale.ROOT);
+        return open(file, file.getFileName().toString());
+    }
+
+    /** {@code sourceName}: how the orders' source names the file (their source ref is "sourceName:lines"). */
+    public static OrderFileReader open(Path file, String sourceName) throws IOException {
+        String name = sourceName;
+        String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!lower.endsWith(".csv") && !lower.endsWith(".json") && !lower.endsWith(".jsonl")) {
             throw new IllegalArgumentException("not an order file (.csv, .json, .jsonl): " + name);
         }
