@@ -43,7 +43,8 @@ public final class Database {
     /**
      * An H2 URL opened so that a commit is in the file before it is acknowledged (H2 otherwise writes committed
      * transactions up to half a second later: a killed process loses them), and closed by the application after
-     * Camel has drained, not by H2's own JVM shutdown hook. Other URLs are returned unchanged.
+     * Camel has drained, not by H2's own JVM shutdown hook (except with AUTO_SERVER=TRUE, which H2 allows only with
+     * its hook). Other URLs are returned unchanged.
      */
     public static String durableUrl(String url) {
         String lower = url.toLowerCase(Locale.ROOT);
@@ -52,7 +53,15 @@ public final class Database {
         }
         String durable = WRITE_DELAY.matcher(url).replaceAll("") + ";WRITE_DELAY=0";
         boolean embedded = !lower.startsWith("jdbc:h2:tcp:") && !lower.startsWith("jdbc:h2:ssl:");
-        return embedded ? CLOSE_ON_EXIT.matcher(durable).replaceAll("") + ";DB_CLOSE_ON_EXIT=FALSE" : durable;
+        if (!embedded) {
+            return durable;
+        }
+        if (lower.contains(";auto_server=true")) {
+            LOG.warn("The H2 URL has AUTO_SERVER=TRUE: H2 then closes the database from its own shutdown hook, and a"
+                    + " stop may fail the work still in flight. Leave AUTO_SERVER out.");
+            return durable;
+        }
+        return CLOSE_ON_EXIT.matcher(durable).replaceAll("") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     private static void warnIfCommitsAreNotDurable(HikariDataSource dataSource) {
