@@ -44,8 +44,8 @@ final class CsvOrderReader extends OrderFileReader {
     private Row lookahead;
     private String oversizedId;
 
-    CsvOrderReader(String fileName, Reader reader) throws IOException {
-        super(fileName, reader);
+    CsvOrderReader(String fileName, Reader reader, OrderValidator validator) throws IOException {
+        super(fileName, reader, validator);
         // empty lines come back as one-field records (skipped below) so that line numbers stay exact
         CSVFormat format = CSVFormat.DEFAULT.builder()
                 .setHeader().setSkipHeaderRecord(true)

@@ -22,7 +22,10 @@ public final class Intake {
         for (String folder : List.of("inbox", "done", "error", "out")) {
             Files.createDirectories(workDir.resolve(folder));
         }
-        registry.bind("fileIntake", new FileIntake(dataSource, workDir, settings.getInt("esim.intake.progress-every")));
+        // one set of order rules for the drop folder and the queue
+        OrderValidator validator = new OrderValidator(settings.getInt("esim.order.max-units"));
+        registry.bind("fileIntake", new FileIntake(dataSource, workDir, settings.getInt("esim.intake.progress-every"),
+                validator));
 
         // one row per file being read, shared by every instance on the database: each file goes to one of them
         FileReadLocks readLocks = new FileReadLocks(dataSource, context,
@@ -31,7 +34,7 @@ public final class Intake {
         registry.bind("fileReadLocks", readLocks);
         context.addService(readLocks, true, true);
 
-        registry.bind("orderMessages", new OrderMessages());
+        registry.bind("orderMessages", new OrderMessages(validator));
         registry.bind("orderEvents", new OrderEvents(context, dataSource, settings.get("esim.results.queue")));
     }
 }

@@ -18,8 +18,8 @@ final class JsonLinesOrderReader extends OrderFileReader {
     private final BufferedReader lines;
     private int lineNumber;
 
-    JsonLinesOrderReader(String fileName, BufferedReader reader) {
-        super(fileName, reader);
+    JsonLinesOrderReader(String fileName, BufferedReader reader, OrderValidator validator) {
+        super(fileName, reader, validator);
         this.lines = reader;
     }
 

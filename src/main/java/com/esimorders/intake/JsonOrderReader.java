@@ -20,8 +20,8 @@ final class JsonOrderReader extends OrderFileReader {
     private boolean array;
     private boolean done;
 
-    JsonOrderReader(String fileName, Reader reader) throws IOException {
-        super(fileName, reader);
+    JsonOrderReader(String fileName, Reader reader, OrderValidator validator) throws IOException {
+        super(fileName, reader, validator);
         this.parser = Json.MAPPER.getFactory().createParser(reader);
     }
 

@@ -29,15 +29,17 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
 
     protected final String fileName;
     private final Reader reader;
+    private final OrderValidator validator;
     private FileEntry next;
     private boolean finished;
 
-    protected OrderFileReader(String fileName, Reader reader) {
+    protected OrderFileReader(String fileName, Reader reader, OrderValidator validator) {
         this.fileName = fileName;
         this.reader = reader;
+        this.validator = validator;
     }
 
-    public static OrderFileReader open(Path file) throws IOException {
+    public static OrderFileReader open(Path file, OrderValidator validator) throws IOException {
         String name = file.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);
         if (!lower.endsWith(".csv") && !lower.endsWith(".json") && !lower.endsWith(".jsonl")) {
@@ -47,15 +49,16 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
         try {
             reader = utf8(Files.newInputStream(file));
             if (lower.endsWith(".csv")) {
-                return new CsvOrderReader(name, reader);
+                return new CsvOrderReader(name, reader, validator);
             }
-            return lower.endsWith(".jsonl") ? new JsonLinesOrderReader(name, reader) : new JsonOrderReader(name, reader);
+            return lower.endsWith(".jsonl") ? new JsonLinesOrderReader(name, reader, validator)
+                    : new JsonOrderReader(name, reader, validator);
         } catch (CharacterCodingException | UncheckedIOException e) {
             // the first block of the file could not be read (decoded or parsed): one error for the whole file
             if (reader != null) {
                 reader.close();
             }
-            return new Unreadable(name, "cannot read the file: " + message(e));
+            return new Unreadable(name, "cannot read the file: " + message(e), validator);
         }
     }
 
@@ -112,8 +115,8 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
         private final String reason;
         private boolean reported;
 
-        Unreadable(String fileName, String reason) {
-            super(fileName, Reader.nullReader());
+        Unreadable(String fileName, String reason, OrderValidator validator) {
+            super(fileName, Reader.nullReader(), validator);
             this.reason = reason;
         }
 
@@ -149,7 +152,7 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
      * product (a JSON order repeats its own line number), or a single number for an order without products.
      */
     protected FileEntry entry(OrderDraft draft, List<Integer> lineNumbers) {
-        List<OrderValidator.Problem> problems = OrderValidator.check(draft);
+        List<OrderValidator.Problem> problems = validator.check(draft);
         String id = draft.externalOrderId() == null ? null : draft.externalOrderId().trim();
         List<FileEntry.Line> lines = new ArrayList<>();
         List<String> orderProblems = problems.stream().filter(p -> p.product() < 0).map(OrderValidator.Problem::reason)

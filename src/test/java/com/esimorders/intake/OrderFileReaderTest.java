@@ -75,6 +75,22 @@ class OrderFileReaderTest {
     }
 
     @Test
+    void anOrderOfMoreUnitsThanTheLimitIsRefusedOnEachOfItsLines() throws IOException {
+        List<FileEntry> entries = read("units.csv", HEADER + "\n"
+                + "U-1," + JP + ",1000,,\n"
+                + "U-2," + JP + ",60,,\n"
+                + "U-2," + KR + ",41,,\n"
+                + "U-3," + JP + ",100,,\n");
+
+        assertThat(entries).extracting(e -> e.isValid() ? "ok" : e.lines().get(0).error()).containsExactly(
+                "order has 1000 units, more than esim.order.max-units=100",
+                "order has 101 units, more than esim.order.max-units=100",
+                "ok");
+        assertThat(entries.get(1).lines()).extracting(FileEntry.Line::error)
+                .containsOnly("order has 101 units, more than esim.order.max-units=100");
+    }
+
+    @Test
     void csvWithAWrongHeaderIsOneError() throws IOException {
         List<FileEntry> entries = read("bad.csv", "id,option,qty\nA," + JP + ",1\n");
         assertThat(entries).singleElement().satisfies(e -> {
@@ -180,7 +196,7 @@ class OrderFileReaderTest {
 
     private static List<FileEntry> readAll(Path file) throws IOException {
         List<FileEntry> entries = new ArrayList<>();
-        try (OrderFileReader reader = OrderFileReader.open(file)) {
+        try (OrderFileReader reader = OrderFileReader.open(file, new OrderValidator(100))) {
             reader.forEachRemaining(entries::add);
         }
         return entries;
