@@ -32,6 +32,7 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
     private final OrderValidator validator;
     private FileEntry next;
     private boolean finished;
+    private boolean anyEntry;
 
     protected OrderFileReader(String fileName, Reader reader, OrderValidator validator) {
         this.fileName = fileName;
@@ -44,6 +45,9 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
         String lower = name.toLowerCase(Locale.ROOT);
         if (!lower.endsWith(".csv") && !lower.endsWith(".json") && !lower.endsWith(".jsonl")) {
             throw new IllegalArgumentException("not an order file (.csv, .json, .jsonl): " + name);
+        }
+        if (Files.size(file) == 0) {
+            return new Unreadable(name, "the file is empty", validator);
         }
         BufferedReader reader = null;
         try {
@@ -78,6 +82,7 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
     /** The next entry, or null at the end of the file. A read error ends the file with an entry that says so. */
     protected abstract FileEntry readNext() throws IOException;
 
+    /** The entries, and one that says so when the file holds none (only a header, an empty array, blank lines). */
     @Override
     public boolean hasNext() {
         if (next == null && !finished) {
@@ -88,6 +93,10 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
                 next = FileEntry.invalid(currentLine(), null, null, "cannot read the file further: " + message(e));
                 finished = true;
             }
+            if (next == null && !anyEntry) {
+                next = FileEntry.invalid(1, null, null, "the file has no orders");
+            }
+            anyEntry = true;
         }
         return next != null;
     }

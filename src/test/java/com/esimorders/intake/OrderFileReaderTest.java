@@ -91,6 +91,21 @@ class OrderFileReaderTest {
     }
 
     @Test
+    void aFileWithoutOrdersSaysSo() throws IOException {
+        FileEntry.Line empty = new FileEntry.Line(1, null, null, "the file is empty");
+        FileEntry.Line noOrders = new FileEntry.Line(1, null, null, "the file has no orders");
+        for (String name : List.of("e.csv", "e.json", "e.jsonl")) {
+            assertThat(read(name, "")).singleElement().satisfies(e -> assertThat(e.lines()).containsExactly(empty));
+        }
+        assertThat(read("header-only.csv", HEADER + "\r\n\r\n")).singleElement()
+                .satisfies(e -> assertThat(e.lines()).containsExactly(noOrders));
+        assertThat(read("empty-array.json", "\uFEFF[ ]\n")).singleElement()
+                .satisfies(e -> assertThat(e.lines()).containsExactly(noOrders));
+        assertThat(read("blank.jsonl", "\n  \n")).singleElement()
+                .satisfies(e -> assertThat(e.lines()).containsExactly(noOrders));
+    }
+
+    @Test
     void csvWithAWrongHeaderIsOneError() throws IOException {
         List<FileEntry> entries = read("bad.csv", "id,option,qty\nA," + JP + ",1\n");
         assertThat(entries).singleElement().satisfies(e -> {
