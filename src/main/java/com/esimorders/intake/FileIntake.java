@@ -39,13 +39,13 @@ public class FileIntake {
     private final JdbcTemplate jdbc;
     private final Path outDir;
     private final int progressEvery;
-    private final OrderValidator validator;
+    private final OrderFileReader.Options readOptions;
 
-    public FileIntake(DataSource dataSource, Path workDir, int progressEvery, OrderValidator validator) {
+    public FileIntake(DataSource dataSource, Path workDir, int progressEvery, OrderFileReader.Options readOptions) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.outDir = workDir.resolve("out");
         this.progressEvery = progressEvery;
-        this.validator = validator;
+        this.readOptions = readOptions;
     }
 
     /** Starts a file: its results file under a temporary name, and the counters. */
@@ -58,7 +58,7 @@ public class FileIntake {
 
     /** The split expression: the file's entries, streamed. Camel closes the reader when the split ends. */
     public OrderFileReader entries(@Header("CamelFileAbsolutePath") String path) throws IOException {
-        return OrderFileReader.open(Path.of(path), validator);
+        return OrderFileReader.open(Path.of(path), readOptions);
     }
 
     /** An order came back from direct:submit-order. */

@@ -24,8 +24,10 @@ public final class Intake {
         }
         // one set of order rules for the drop folder and the queue
         OrderValidator validator = new OrderValidator(settings.getInt("esim.order.max-units"));
+        OrderFileReader.Options readOptions = new OrderFileReader.Options(
+                settings.getInt("esim.intake.max-line-length"), validator);
         registry.bind("fileIntake", new FileIntake(dataSource, workDir, settings.getInt("esim.intake.progress-every"),
-                validator));
+                readOptions));
 
         // one row per file being read, shared by every instance on the database: each file goes to one of them
         FileReadLocks readLocks = new FileReadLocks(dataSource, context,

@@ -1,20 +1,17 @@
 package com.esimorders.intake;
 
+import com.esimorders.Json;
 import com.esimorders.order.Order.OrderSource;
-import java.io.BufferedReader;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -23,66 +20,56 @@ import java.util.NoSuchElementException;
 /**
  * Streams the entries of one drop file, one order (or one bad line) at a time, so memory does not grow with the
  * file. The format follows the extension: {@code .csv}, {@code .json} (an order or an array of orders),
- * {@code .jsonl} (an order per line). Input is UTF-8 with or without a BOM, with CRLF or LF line endings.
+ * {@code .jsonl} (an order per line). Input is UTF-8 with or without a BOM, with CRLF, LF or CR line endings. A line
+ * (a CSV record, a JSON order) is kept only up to {@code esim.intake.max-line-length}: a longer one, or one with bytes
+ * that are not valid UTF-8, is refused on its own and the reader goes on with the next.
  */
 public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable {
 
+    /** How drop files are read: the longest line, CSV record or JSON order kept, and the order rules. */
+    public record Options(int maxLineLength, OrderValidator validator) {
+    }
+
+    private static final ObjectReader JSON = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     protected final String fileName;
-    private final Reader reader;
+    protected final DecodedText text;
+    protected final TextLimit limit;
     private final OrderValidator validator;
     private FileEntry next;
     private boolean finished;
     private boolean anyEntry;
 
-    protected OrderFileReader(String fileName, Reader reader, OrderValidator validator) {
+    protected OrderFileReader(String fileName, DecodedText text, Options options) {
         this.fileName = fileName;
-        this.reader = reader;
-        this.validator = validator;
+        this.text = text;
+        this.limit = new TextLimit(options.maxLineLength());
+        this.validator = options.validator();
     }
 
-    public static OrderFileReader open(Path file, OrderValidator validator) throws IOException {
+    public static OrderFileReader open(Path file, Options options) throws IOException {
         String name = file.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);
         if (!lower.endsWith(".csv") && !lower.endsWith(".json") && !lower.endsWith(".jsonl")) {
             throw new IllegalArgumentException("not an order file (.csv, .json, .jsonl): " + name);
         }
-        if (Files.size(file) == 0) {
-            return new Unreadable(name, "the file is empty", validator);
-        }
-        BufferedReader reader = null;
+        DecodedText text = new DecodedText(Files.newInputStream(file));
         try {
-            reader = utf8(Files.newInputStream(file));
             if (lower.endsWith(".csv")) {
-                return new CsvOrderReader(name, reader, validator);
+                return new CsvOrderReader(name, text, options);
             }
-            return lower.endsWith(".jsonl") ? new JsonLinesOrderReader(name, reader, validator)
-                    : new JsonOrderReader(name, reader, validator);
-        } catch (CharacterCodingException | UncheckedIOException e) {
-            // the first block of the file could not be read (decoded or parsed): one error for the whole file
-            if (reader != null) {
-                reader.close();
-            }
-            return new Unreadable(name, "cannot read the file: " + message(e), validator);
+            return lower.endsWith(".jsonl") ? new JsonLinesOrderReader(name, text, options)
+                    : new JsonOrderReader(name, text, options);
+        } catch (IOException | RuntimeException e) {
+            text.close();
+            throw e;
         }
-    }
-
-    /** Strict UTF-8 (a malformed byte is an error, not a silent replacement), a leading BOM skipped. */
-    static BufferedReader utf8(InputStream in) throws IOException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, decoder), 64 * 1024);
-        reader.mark(1);
-        if (reader.read() != '\uFEFF') {
-            reader.reset();
-        }
-        return reader;
     }
 
     /** The next entry, or null at the end of the file. A read error ends the file with an entry that says so. */
     protected abstract FileEntry readNext() throws IOException;
 
-    /** The entries, and one that says so when the file holds none (only a header, an empty array, blank lines). */
+    /** The entries, and one that says so when the file holds none (empty, only a header, an empty array, ...). */
     @Override
     public boolean hasNext() {
         if (next == null && !finished) {
@@ -90,11 +77,11 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
                 next = readNext();
                 finished = next == null;
             } catch (IOException | RuntimeException e) {
-                next = FileEntry.invalid(currentLine(), null, null, "cannot read the file further: " + message(e));
+                next = FileEntry.invalid(text.line(), null, null, "cannot read the file further: " + message(e));
                 finished = true;
             }
             if (next == null && !anyEntry) {
-                next = FileEntry.invalid(1, null, null, "the file has no orders");
+                next = FileEntry.invalid(1, null, null, text.isEmpty() ? "the file is empty" : "the file has no orders");
             }
             anyEntry = true;
         }
@@ -111,37 +98,14 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
         return entry;
     }
 
-    /** The line the reader stopped at, for a read error. */
-    protected abstract int currentLine();
+    /** The longest text (line, CSV record, JSON order) this reader has kept in memory at once. */
+    int longestText() {
+        return limit.longest();
+    }
 
     @Override
     public void close() throws IOException {
-        reader.close();
-    }
-
-    /** A file that fails on its first block: it yields one entry, the reason. */
-    private static final class Unreadable extends OrderFileReader {
-        private final String reason;
-        private boolean reported;
-
-        Unreadable(String fileName, String reason, OrderValidator validator) {
-            super(fileName, Reader.nullReader(), validator);
-            this.reason = reason;
-        }
-
-        @Override
-        protected FileEntry readNext() {
-            if (reported) {
-                return null;
-            }
-            reported = true;
-            return FileEntry.invalid(1, null, null, reason);
-        }
-
-        @Override
-        protected int currentLine() {
-            return 1;
-        }
+        text.close();
     }
 
     static String message(Throwable e) {
@@ -150,10 +114,25 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
                 && cause.getMessage().contains(cause.getCause().getClass().getName())) {
             cause = cause.getCause();
         }
-        if (cause instanceof java.nio.charset.CharacterCodingException) {
-            return "the file is not valid UTF-8";
-        }
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    /** The entry for one order written as JSON: a JSON Lines line, or an order of a JSON file. */
+    protected FileEntry jsonEntry(int line, String json) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return FileEntry.invalid(line, null, null, "malformed JSON: " + e.getOriginalMessage());
+        }
+        try {
+            OrderDraft draft = OrderJson.draft(node);
+            return entry(draft, Collections.nCopies(Math.max(1, draft.products().size()), line));
+        } catch (OrderJson.WrongShapeException e) {
+            JsonNode id = node.get("external_order_id");
+            return FileEntry.invalid(line, id != null && id.isValueNode() ? id.asText() : null, null,
+                    "wrong shape: " + e.getMessage());
+        }
     }
 
     /**
