@@ -5,15 +5,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The characters of a drop file, decoded one block at a time (memory does not grow with the file), a leading byte
- * order mark skipped. A byte sequence that is not valid UTF-8 does not fail the file: it is read as one
- * {@link #MALFORMED} character, so that the reader refuses only the line it is on. Lines end with LF, CRLF or CR.
+ * The characters of a drop file, decoded one block at a time (memory does not grow with the file). A byte order mark
+ * chooses the charset (UTF-8, UTF-16LE or UTF-16BE) and is skipped; without one the configured charset is used. A
+ * byte sequence that is not valid in that charset does not fail the file: it is read as one {@link #MALFORMED}
+ * character, so that the reader refuses only the line it is on. Lines end with LF, CRLF or CR.
  */
 final class DecodedText implements Closeable {
 
@@ -23,9 +25,7 @@ final class DecodedText implements Closeable {
     private static final int BLOCK = 8192;
 
     private final InputStream in;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder decoder;
     private final ByteBuffer bytes = ByteBuffer.allocate(BLOCK).flip();
     private final CharBuffer chars = CharBuffer.allocate(BLOCK).flip();
     private boolean endOfInput;
@@ -35,12 +35,29 @@ final class DecodedText implements Closeable {
     private int line = 1;
     private int previous = END;
 
-    DecodedText(InputStream in) throws IOException {
+    DecodedText(InputStream in, Charset charset) throws IOException {
         this.in = in;
         fill();
+        this.decoder = byteOrderMarkOr(charset).newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    /** The charset of a leading byte order mark (the mark is skipped), or else the configured one. */
+    private Charset byteOrderMarkOr(Charset configured) {
         if (startsWith(0xEF, 0xBB, 0xBF)) {
             bytes.position(3);
+            return StandardCharsets.UTF_8;
         }
+        if (startsWith(0xFF, 0xFE)) {
+            bytes.position(2);
+            return StandardCharsets.UTF_16LE;
+        }
+        if (startsWith(0xFE, 0xFF)) {
+            bytes.position(2);
+            return StandardCharsets.UTF_16BE;
+        }
+        return configured;
     }
 
     /** The next character, {@link #MALFORMED}, or {@link #END}. */

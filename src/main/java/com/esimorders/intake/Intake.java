@@ -1,6 +1,7 @@
 package com.esimorders.intake;
 
 import com.esimorders.Settings;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,8 @@ public final class Intake {
         // one set of order rules for the drop folder and the queue
         OrderValidator validator = new OrderValidator(settings.getInt("esim.order.max-units"));
         OrderFileReader.Options readOptions = new OrderFileReader.Options(
-                settings.getInt("esim.intake.max-line-length"), validator);
+                Charset.forName(settings.get("esim.intake.charset")), settings.getInt("esim.intake.max-line-length"),
+                validator);
         registry.bind("fileIntake", new FileIntake(dataSource, workDir, settings.getInt("esim.intake.progress-every"),
                 readOptions));
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,14 +21,18 @@ import java.util.NoSuchElementException;
 /**
  * Streams the entries of one drop file, one order (or one bad line) at a time, so memory does not grow with the
  * file. The format follows the extension: {@code .csv}, {@code .json} (an order or an array of orders),
- * {@code .jsonl} (an order per line). Input is UTF-8 with or without a BOM, with CRLF, LF or CR line endings. A line
- * (a CSV record, a JSON order) is kept only up to {@code esim.intake.max-line-length}: a longer one, or one with bytes
- * that are not valid UTF-8, is refused on its own and the reader goes on with the next.
+ * {@code .jsonl} (an order per line). Input is in {@code esim.intake.charset} (UTF-8 by default) unless a byte order
+ * mark says UTF-8 or UTF-16, with CRLF, LF or CR line endings. A line (a CSV record, a JSON order) is kept only up to
+ * {@code esim.intake.max-line-length}: a longer one, or one with bytes that are not valid in the charset, is refused
+ * on its own and the reader goes on with the next.
  */
 public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable {
 
-    /** How drop files are read: the longest line, CSV record or JSON order kept, and the order rules. */
-    public record Options(int maxLineLength, OrderValidator validator) {
+    /**
+     * How drop files are read: the charset of a file without a byte order mark, the longest line, CSV record or JSON
+     * order kept, and the order rules.
+     */
+    public record Options(Charset charset, int maxLineLength, OrderValidator validator) {
     }
 
     private static final ObjectReader JSON = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -53,7 +58,7 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
         if (!lower.endsWith(".csv") && !lower.endsWith(".json") && !lower.endsWith(".jsonl")) {
             throw new IllegalArgumentException("not an order file (.csv, .json, .jsonl): " + name);
         }
-        DecodedText text = new DecodedText(Files.newInputStream(file));
+        DecodedText text = new DecodedText(Files.newInputStream(file), options.charset());
         try {
             if (lower.endsWith(".csv")) {
                 return new CsvOrderReader(name, text, options);

@@ -6,6 +6,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ class BadInputReaderTest {
     static final String HEADER = OrderFileReaderTest.HEADER;
     static final int TEN_MB = 10 * 1024 * 1024;
     static final int LIMIT = 65536;
-    static final OrderFileReader.Options OPTIONS = new OrderFileReader.Options(LIMIT, new OrderValidator(100));
+    static final OrderFileReader.Options OPTIONS = new OrderFileReader.Options(StandardCharsets.UTF_8, LIMIT,
+            new OrderValidator(100));
     /** Well above what the readers need (a few hundred KB), well below what holding a 10 MB line costs (20 MB+). */
     static final long ALLOCATION_BUDGET = 4 * 1024 * 1024;
 
@@ -169,6 +171,37 @@ class BadInputReaderTest {
         assertThat(summary(readAll(json))).containsExactly("1 U-7", "2 line 3 is not valid UTF-8", "4 U-9");
     }
 
+    @Test
+    void aUtf16FileWithItsByteOrderMarkIsRead() throws IOException {
+        String csv = HEADER + "\r\nW-1," + JP + ",1,,Müller\r\n";
+        for (var charset : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+            Path file = write("utf16-" + charset + ".csv", ("\uFEFF" + csv).getBytes(charset));
+            assertThat(readAll(file)).singleElement()
+                    .satisfies(e -> assertThat(e.order().customer().name()).isEqualTo("Müller"));
+        }
+    }
+
+    @Test
+    void theConfiguredCharsetReadsAnExcelFileAndAByteNotInItRefusesOnlyItsLine() throws IOException {
+        Charset windows1252 = Charset.forName("windows-1252");
+        Path file = write("excel.csv", (HEADER + "\r\nX-1," + JP + ",1,,Müller\r\nX-2," + JP + ",1,,").getBytes(windows1252),
+                new byte[] {(byte) 0x81}, ("\r\nX-3," + KR + ",1,,Jürgen\r\n").getBytes(windows1252));
+
+        List<FileEntry> entries = readAll(file, windows1252);
+
+        assertThat(summary(entries)).containsExactly("2 X-1", "3 line 3 is not valid windows-1252", "4 X-3");
+        assertThat(entries.get(0).order().customer().name()).isEqualTo("Müller");
+        assertThat(entries.get(2).order().customer().name()).isEqualTo("Jürgen");
+    }
+
+    @Test
+    void aByteOrderMarkWinsOverTheConfiguredCharset() throws IOException {
+        Path file = write("bom.csv", "\uFEFF" + HEADER + "\nB-1," + JP + ",1,,Jürgen\n");
+
+        assertThat(readAll(file, Charset.forName("windows-1252"))).singleElement()
+                .satisfies(e -> assertThat(e.order().customer().name()).isEqualTo("Jürgen"));
+    }
+
     private record Read(List<FileEntry> entries, int longestText, long allocatedBytes) {
         List<String> summary() {
             return BadInputReaderTest.summary(entries);
@@ -199,8 +232,13 @@ class BadInputReaderTest {
     }
 
     static List<FileEntry> readAll(Path file) throws IOException {
+        return readAll(file, StandardCharsets.UTF_8);
+    }
+
+    static List<FileEntry> readAll(Path file, Charset charset) throws IOException {
         List<FileEntry> entries = new ArrayList<>();
-        try (OrderFileReader reader = OrderFileReader.open(file, OPTIONS)) {
+        OrderFileReader.Options options = new OrderFileReader.Options(charset, LIMIT, OPTIONS.validator());
+        try (OrderFileReader reader = OrderFileReader.open(file, options)) {
             reader.forEachRemaining(entries::add);
         }
         return entries;
