@@ -14,7 +14,9 @@ import java.util.List;
  * field, up to the next quote anywhere further down. So a record that runs over several lines and then breaks (its
  * quote still open at the end of the file or at the limit, or text after its closing quote) is refused at its first
  * line, and the lines after that one are read again as records of their own: the stray quote costs its own line only.
- * Those lines are within the limit, so keeping them to read again is bounded too.
+ * A line read again is a record on its own (a quote it opens must close on it), so no line is read more than twice
+ * whatever quotes the file holds. The lines kept to be read again are within the limit, plus the line that did not
+ * fit.
  */
 final class CsvRecords {
 
@@ -33,6 +35,7 @@ final class CsvRecords {
 
     /** The next record, or null at the end. */
     Record next() throws IOException {
+        boolean readingAgain = !again.isEmpty();
         Lines.Line first = nextLine();
         if (first == null) {
             return null;
@@ -45,7 +48,7 @@ final class CsvRecords {
         List<Lines.Line> taken = new ArrayList<>(List.of(first));
         int length = first.length();
         while (fields.quoteOpen()) {
-            Lines.Line more = nextLine();
+            Lines.Line more = readingAgain ? null : nextLine();
             boolean withinLimit = more != null && !more.tooLong() && limit.allows(length + 1 + more.length());
             if (!withinLimit) {
                 readAgain(taken, more);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,15 +59,16 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
         if (!lower.endsWith(".csv") && !lower.endsWith(".json") && !lower.endsWith(".jsonl")) {
             throw new IllegalArgumentException("not an order file (.csv, .json, .jsonl): " + name);
         }
-        DecodedText text = new DecodedText(Files.newInputStream(file), options.charset());
+        InputStream in = Files.newInputStream(file);
         try {
+            DecodedText text = new DecodedText(in, options.charset());
             if (lower.endsWith(".csv")) {
                 return new CsvOrderReader(name, text, options);
             }
             return lower.endsWith(".jsonl") ? new JsonLinesOrderReader(name, text, options)
                     : new JsonOrderReader(name, text, options);
         } catch (IOException | RuntimeException e) {
-            text.close();
+            in.close();
             throw e;
         }
     }

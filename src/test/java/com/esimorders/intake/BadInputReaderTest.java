@@ -1,6 +1,7 @@
 package com.esimorders.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -140,6 +142,20 @@ class BadInputReaderTest {
         assertThat(entries.subList(1, entries.size())).hasSize(3000).allMatch(FileEntry::isValid);
         assertThat(entries.get(1).lines().get(0).number()).isEqualTo(3);
         assertThat(read.longestText).isLessThanOrEqualTo(LIMIT);
+    }
+
+    @Test
+    void linesReadAgainAfterAnUnclosedQuoteAreReadAgainOnlyOnce() {
+        // read on its own each line opens a quoted field; inside one it closes it and opens the next: by RFC 4180
+        // one endless record from wherever it starts
+        StringBuilder csv = new StringBuilder(HEADER + "\n");
+        for (int i = 0; i < 100_000; i++) {
+            csv.append("x\",\"\n");
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            List<FileEntry> entries = readAll(write("quotes.csv", csv.toString()));
+            assertThat(entries).hasSize(100_000).noneMatch(FileEntry::isValid);
+        });
     }
 
     @Test
