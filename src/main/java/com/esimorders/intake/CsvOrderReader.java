@@ -1,21 +1,16 @@
 package com.esimorders.intake;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * CSV with the header {@code external_order_id,option_id,qty,customer_email,customer_name} (RFC 4180 quoting, so a
- * quoted field may hold commas, quotes and line breaks). Adjacent rows with the same external_order_id form one
- * order; the customer is taken from the first row that gives one.
+ * quoted field may hold commas, quotes and line breaks; see {@link CsvRecords} for a quote that is never closed).
+ * Adjacent rows with the same external_order_id form one order; the customer is taken from the first row that gives
+ * one.
  */
 final class CsvOrderReader extends OrderFileReader {
 
@@ -24,10 +19,10 @@ final class CsvOrderReader extends OrderFileReader {
     /** More adjacent rows than this for one id is a mistake (and would grow memory): the order is refused. */
     static final int MAX_LINES_PER_ORDER = 1000;
 
-    /** A row, or (record null) the reason the file cannot be read further. */
-    private record Row(int line, CSVRecord record, String error) {
+    /** A row: its first line, the values of the five columns (null when missing), and why it is refused. */
+    private record Row(int line, List<String> values, String error) {
         String get(String column) {
-            return record != null && record.isSet(column) ? record.get(column) : null;
+            return values.get(COLUMNS.indexOf(column));
         }
 
         String id() {
@@ -36,26 +31,25 @@ final class CsvOrderReader extends OrderFileReader {
         }
     }
 
-    private final CSVParser parser;
-    private final Iterator<CSVRecord> records;
+    private final CsvRecords records;
+    /** the index of each column name in the header (the first, when a name is repeated) */
+    private final Map<String, Integer> header = new HashMap<>();
+    private final int headerSize;
     private final String headerProblem;
     private boolean headerReported;
-    private boolean ended;
     private Row lookahead;
     private String oversizedId;
 
-    CsvOrderReader(String fileName, Reader reader) throws IOException {
-        super(fileName, reader);
-        // empty lines come back as one-field records (skipped below) so that line numbers stay exact
-        CSVFormat format = CSVFormat.DEFAULT.builder()
-                .setHeader().setSkipHeaderRecord(true)
-                .setIgnoreEmptyLines(false)
-                .setAllowMissingColumnNames(true)
-                .setAllowDuplicateHeaderNames(true)
-                .get();
-        this.parser = CSVParser.builder().setReader(reader).setFormat(format).get();
-        this.records = parser.iterator();
-        this.headerProblem = headerProblem(parser.getHeaderMap() == null ? Map.of() : parser.getHeaderMap());
+    CsvOrderReader(String fileName, DecodedText text, Options options) throws IOException {
+        super(fileName, text, options);
+        this.records = new CsvRecords(text, limit);
+        CsvRecords.Record first = records.next();
+        List<String> names = first == null ? List.of() : first.fields();
+        for (int i = 0; i < names.size(); i++) {
+            header.putIfAbsent(names.get(i), i);
+        }
+        this.headerSize = names.size();
+        this.headerProblem = first == null ? null : first.problem() != null ? first.problem() : headerProblem(header);
     }
 
     /** All five columns must be named, exactly; further columns are ignored. */
@@ -133,39 +127,19 @@ final class CsvOrderReader extends OrderFileReader {
         return "an order may have at most " + MAX_LINES_PER_ORDER + " lines";
     }
 
-    /** The next non-empty row with its first line number, or null at the end (or after a read error). */
-    private Row readRow() {
-        while (!ended) {
-            int line = (int) parser.getCurrentLineNumber() + 1;
-            CSVRecord record;
-            try {
-                // next() without hasNext(): the parser must not read ahead, or its line count would run ahead too
-                record = records.next();
-            } catch (NoSuchElementException end) {
-                ended = true;
+    /** The next row that is not blank, or null at the end. */
+    private Row readRow() throws IOException {
+        CsvRecords.Record record;
+        do {
+            record = records.next();
+            if (record == null) {
                 return null;
-            } catch (UncheckedIOException | IllegalStateException e) {
-                ended = true;
-                return new Row(line, null, "cannot read the file further: " + message(e));
             }
-            if (record.size() == 1 && record.get(0).isBlank()) {
-                continue;
-            }
-            String error = record.isConsistent() ? null
-                    : "expected " + parser.getHeaderNames().size() + " fields, found " + record.size();
-            return new Row(line, record, error);
-        }
-        return null;
-    }
-
-    @Override
-    protected int currentLine() {
-        return (int) parser.getCurrentLineNumber() + 1;
-    }
-
-    @Override
-    public void close() throws IOException {
-        parser.close();
-        super.close();
+        } while (record.problem() == null && record.fields().size() == 1 && record.fields().get(0).isBlank());
+        List<String> fields = record.fields();
+        String error = record.problem() != null ? record.problem()
+                : fields.size() == headerSize ? null : "expected " + headerSize + " fields, found " + fields.size();
+        List<String> values = COLUMNS.stream().map(header::get).map(i -> i < fields.size() ? fields.get(i) : null).toList();
+        return new Row(record.line(), values, error);
     }
 }

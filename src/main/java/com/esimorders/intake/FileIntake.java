@@ -43,11 +43,13 @@ public class FileIntake {
     private final JdbcTemplate jdbc;
     private final Path outDir;
     private final int progressEvery;
+    private final OrderFileReader.Options readOptions;
 
-    public FileIntake(DataSource dataSource, Path workDir, int progressEvery) {
+    public FileIntake(DataSource dataSource, Path workDir, int progressEvery, OrderFileReader.Options readOptions) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.outDir = workDir.resolve("out");
         this.progressEvery = progressEvery;
+        this.readOptions = readOptions;
     }
 
     /** Starts a file: its results file under a temporary name, and the counters. */
@@ -66,7 +68,7 @@ public class FileIntake {
     public OrderFileReader entries(@Header("CamelFileAbsolutePath") String path) throws IOException {
         Path file = Path.of(path);
         Instant modified = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.MILLIS);
-        return OrderFileReader.open(file, file.getFileName() + "@" + modified);
+        return OrderFileReader.open(file, file.getFileName() + "@" + modified, readOptions);
     }
 
     /** An order came back from direct:submit-order. */

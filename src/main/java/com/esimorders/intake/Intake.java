@@ -1,6 +1,7 @@
 package com.esimorders.intake;
 
 import com.esimorders.Settings;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,13 @@ public final class Intake {
         for (String folder : List.of("inbox", "done", "error", "out")) {
             Files.createDirectories(workDir.resolve(folder));
         }
-        registry.bind("fileIntake", new FileIntake(dataSource, workDir, settings.getInt("esim.intake.progress-every")));
+        // one set of order rules for the drop folder and the queue
+        OrderValidator validator = new OrderValidator(settings.getInt("esim.order.max-units"));
+        OrderFileReader.Options readOptions = new OrderFileReader.Options(
+                Charset.forName(settings.get("esim.intake.charset")), settings.getInt("esim.intake.max-line-length"),
+                validator);
+        registry.bind("fileIntake", new FileIntake(dataSource, workDir, settings.getInt("esim.intake.progress-every"),
+                readOptions));
 
         // one row per file being read, shared by every instance on the database: each file goes to one of them
         FileReadLocks readLocks = new FileReadLocks(dataSource, context,
@@ -31,7 +38,7 @@ public final class Intake {
         registry.bind("fileReadLocks", readLocks);
         context.addService(readLocks, true, true);
 
-        registry.bind("orderMessages", new OrderMessages());
+        registry.bind("orderMessages", new OrderMessages(validator));
         registry.bind("orderEvents", new OrderEvents(context, dataSource, settings.get("esim.results.queue")));
     }
 }

@@ -1,54 +1,32 @@
 package com.esimorders.intake;
 
-import com.esimorders.Json;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.util.Collections;
 
-/** JSON Lines: one order object per line; blank lines are skipped; a bad line does not stop the file. */
+/**
+ * JSON Lines: one order object per line; blank lines are skipped; a bad line (malformed, too long, not valid UTF-8)
+ * does not stop the file.
+ */
 final class JsonLinesOrderReader extends OrderFileReader {
 
-    private static final ObjectReader READER = Json.MAPPER.reader()
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final Lines lines;
 
-    private final BufferedReader lines;
-    private int lineNumber;
-
-    JsonLinesOrderReader(String fileName, BufferedReader reader) {
-        super(fileName, reader);
-        this.lines = reader;
+    JsonLinesOrderReader(String fileName, DecodedText text, Options options) {
+        super(fileName, text, options);
+        this.lines = new Lines(text, limit);
     }
 
     @Override
     protected FileEntry readNext() throws IOException {
-        String text;
+        Lines.Line line;
         do {
-            text = lines.readLine();
-            if (text == null) {
+            line = lines.next();
+            if (line == null) {
                 return null;
             }
-            lineNumber++;
-        } while (text.isBlank());
-        JsonNode node;
-        try {
-            node = READER.readTree(text);
-        } catch (JsonProcessingException e) {
-            return FileEntry.invalid(lineNumber, null, null, "malformed JSON: " + e.getOriginalMessage());
+        } while (!line.tooLong() && line.text().isBlank());
+        if (line.problem() != null) {
+            return FileEntry.invalid(line.number(), null, null, line.problem());
         }
-        try {
-            OrderDraft draft = OrderJson.draft(node);
-            return entry(draft, Collections.nCopies(Math.max(1, draft.products().size()), lineNumber));
-        } catch (OrderJson.WrongShapeException e) {
-            return FileEntry.invalid(lineNumber, JsonOrderReader.idOf(node), null, "wrong shape: " + e.getMessage());
-        }
-    }
-
-    @Override
-    protected int currentLine() {
-        return lineNumber + 1;
+        return jsonEntry(line.number(), line.text());
     }
 }

@@ -1,92 +1,28 @@
 package com.esimorders.intake;
 
-import com.esimorders.Json;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.Reader;
-import java.util.Collections;
 
 /**
  * A JSON file with one order object or an array of them, read one order at a time. The line of an order is the
- * line its opening brace is on. Malformed JSON ends the file at that point (the orders before it still count).
+ * line its opening brace is on. A malformed or over-long order is refused and the next one read; broken structure
+ * between the orders ends the file at that point (the orders before it still count).
  */
 final class JsonOrderReader extends OrderFileReader {
 
-    private final JsonParser parser;
-    private boolean started;
-    private boolean array;
-    private boolean done;
+    private final JsonValues values;
 
-    JsonOrderReader(String fileName, Reader reader) throws IOException {
-        super(fileName, reader);
-        this.parser = Json.MAPPER.getFactory().createParser(reader);
+    JsonOrderReader(String fileName, DecodedText text, Options options) {
+        super(fileName, text, options);
+        this.values = new JsonValues(text, limit);
     }
 
     @Override
     protected FileEntry readNext() throws IOException {
-        if (done) {
+        JsonValues.Value value = values.next();
+        if (value == null) {
             return null;
         }
-        try {
-            JsonToken token = parser.nextToken();
-            if (!started) {
-                started = true;
-                array = token == JsonToken.START_ARRAY;
-                if (array) {
-                    token = parser.nextToken();
-                }
-            } else if (!array) {
-                done = true;
-                return token == null ? null : unexpectedContent();
-            }
-            if (token == null) {
-                done = true;
-                return array ? FileEntry.invalid(currentLine(), null, null, "malformed JSON: the array is not closed")
-                        : null;
-            }
-            if (array && token == JsonToken.END_ARRAY) {
-                done = true;
-                return parser.nextToken() == null ? null : unexpectedContent();
-            }
-            int line = parser.currentTokenLocation().getLineNr();
-            return entry(line, parser.readValueAsTree());
-        } catch (JsonProcessingException e) {
-            done = true;
-            return FileEntry.invalid(currentLine(), null, null, "malformed JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private FileEntry entry(int line, JsonNode node) {
-        try {
-            OrderDraft draft = OrderJson.draft(node);
-            return entry(draft, Collections.nCopies(Math.max(1, draft.products().size()), line));
-        } catch (OrderJson.WrongShapeException e) {
-            return FileEntry.invalid(line, idOf(node), null, "wrong shape: " + e.getMessage());
-        }
-    }
-
-    static String idOf(JsonNode node) {
-        JsonNode id = node == null ? null : node.get("external_order_id");
-        return id != null && id.isValueNode() ? id.asText() : null;
-    }
-
-    /** Anything after the single order or the array is an error. */
-    private FileEntry unexpectedContent() {
-        return FileEntry.invalid(parser.currentTokenLocation().getLineNr(), null, null,
-                "unexpected content after the " + (array ? "array of orders" : "order"));
-    }
-
-    @Override
-    protected int currentLine() {
-        return parser.currentLocation().getLineNr();
-    }
-
-    @Override
-    public void close() throws IOException {
-        parser.close();
-        super.close();
+        return value.problem() != null ? FileEntry.invalid(value.line(), null, null, value.problem())
+                : jsonEntry(value.line(), value.text());
     }
 }

@@ -1,20 +1,19 @@
 package com.esimorders.intake;
 
+import com.esimorders.Json;
 import com.esimorders.order.Order.OrderSource;
-import java.io.BufferedReader;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -23,63 +22,66 @@ import java.util.NoSuchElementException;
 /**
  * Streams the entries of one drop file, one order (or one bad line) at a time, so memory does not grow with the
  * file. The format follows the extension: {@code .csv}, {@code .json} (an order or an array of orders),
- * {@code .jsonl} (an order per line). Input is UTF-8 with or without a BOM, with CRLF or LF line endings.
+ * {@code .jsonl} (an order per line). Input is in {@code esim.intake.charset} (UTF-8 by default) unless a byte order
+ * mark says UTF-8 or UTF-16, with CRLF, LF or CR line endings. A line (a CSV record, a JSON order) is kept only up to
+ * {@code esim.intake.max-line-length}: a longer one, or one with bytes that are not valid in the charset, is refused
+ * on its own and the reader goes on with the next.
  */
 public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable {
 
-    protected final String fileName;
-    private final Reader reader;
-    private FileEntry next;
-    private boolean finished;
-
-    protected OrderFileReader(String fileName, Reader reader) {
-        this.fileName = fileName;
-        this.reader = reader;
+    /**
+     * How drop files are read: the charset of a file without a byte order mark, the longest line, CSV record or JSON
+     * order kept, and the order rules.
+     */
+    public record Options(Charset charset, int maxLineLength, OrderValidator validator) {
     }
 
-    public static OrderFileReader open(Path file) throws IOException {
-        return open(file, file.getFileName().toString());
+    private static final ObjectReader JSON = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    protected final String fileName;
+    protected final DecodedText text;
+    protected final TextLimit limit;
+    private final OrderValidator validator;
+    private FileEntry next;
+    private boolean finished;
+    private boolean anyEntry;
+
+    protected OrderFileReader(String fileName, DecodedText text, Options options) {
+        this.fileName = fileName;
+        this.text = text;
+        this.limit = new TextLimit(options.maxLineLength());
+        this.validator = options.validator();
+    }
+
+    public static OrderFileReader open(Path file, Options options) throws IOException {
+        return open(file, file.getFileName().toString(), options);
     }
 
     /** {@code sourceName}: how the orders' source names the file (their source ref is "sourceName:lines"). */
-    public static OrderFileReader open(Path file, String sourceName) throws IOException {
+    public static OrderFileReader open(Path file, String sourceName, Options options) throws IOException {
         String name = sourceName;
         String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!lower.endsWith(".csv") && !lower.endsWith(".json") && !lower.endsWith(".jsonl")) {
             throw new IllegalArgumentException("not an order file (.csv, .json, .jsonl): " + name);
         }
-        BufferedReader reader = null;
+        InputStream in = Files.newInputStream(file);
         try {
-            reader = utf8(Files.newInputStream(file));
+            DecodedText text = new DecodedText(in, options.charset());
             if (lower.endsWith(".csv")) {
-                return new CsvOrderReader(name, reader);
+                return new CsvOrderReader(name, text, options);
             }
-            return lower.endsWith(".jsonl") ? new JsonLinesOrderReader(name, reader) : new JsonOrderReader(name, reader);
-        } catch (CharacterCodingException | UncheckedIOException e) {
-            // the first block of the file could not be read (decoded or parsed): one error for the whole file
-            if (reader != null) {
-                reader.close();
-            }
-            return new Unreadable(name, "cannot read the file: " + message(e));
+            return lower.endsWith(".jsonl") ? new JsonLinesOrderReader(name, text, options)
+                    : new JsonOrderReader(name, text, options);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
         }
-    }
-
-    /** Strict UTF-8 (a malformed byte is an error, not a silent replacement), a leading BOM skipped. */
-    static BufferedReader utf8(InputStream in) throws IOException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, decoder), 64 * 1024);
-        reader.mark(1);
-        if (reader.read() != '\uFEFF') {
-            reader.reset();
-        }
-        return reader;
     }
 
     /** The next entry, or null at the end of the file. A read error ends the file with an entry that says so. */
     protected abstract FileEntry readNext() throws IOException;
 
+    /** The entries, and one that says so when the file holds none (empty, only a header, an empty array, ...). */
     @Override
     public boolean hasNext() {
         if (next == null && !finished) {
@@ -87,9 +89,13 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
                 next = readNext();
                 finished = next == null;
             } catch (IOException | RuntimeException e) {
-                next = FileEntry.invalid(currentLine(), null, null, "cannot read the file further: " + message(e));
+                next = FileEntry.invalid(text.line(), null, null, "cannot read the file further: " + message(e));
                 finished = true;
             }
+            if (next == null && !anyEntry) {
+                next = FileEntry.invalid(1, null, null, text.isEmpty() ? "the file is empty" : "the file has no orders");
+            }
+            anyEntry = true;
         }
         return next != null;
     }
@@ -104,37 +110,14 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
         return entry;
     }
 
-    /** The line the reader stopped at, for a read error. */
-    protected abstract int currentLine();
+    /** The longest text (line, CSV record, JSON order) this reader has kept in memory at once. */
+    int longestText() {
+        return limit.longest();
+    }
 
     @Override
     public void close() throws IOException {
-        reader.close();
-    }
-
-    /** A file that fails on its first block: it yields one entry, the reason. */
-    private static final class Unreadable extends OrderFileReader {
-        private final String reason;
-        private boolean reported;
-
-        Unreadable(String fileName, String reason) {
-            super(fileName, Reader.nullReader());
-            this.reason = reason;
-        }
-
-        @Override
-        protected FileEntry readNext() {
-            if (reported) {
-                return null;
-            }
-            reported = true;
-            return FileEntry.invalid(1, null, null, reason);
-        }
-
-        @Override
-        protected int currentLine() {
-            return 1;
-        }
+        text.close();
     }
 
     static String message(Throwable e) {
@@ -143,10 +126,25 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
                 && cause.getMessage().contains(cause.getCause().getClass().getName())) {
             cause = cause.getCause();
         }
-        if (cause instanceof java.nio.charset.CharacterCodingException) {
-            return "the file is not valid UTF-8";
-        }
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    /** The entry for one order written as JSON: a JSON Lines line, or an order of a JSON file. */
+    protected FileEntry jsonEntry(int line, String json) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return FileEntry.invalid(line, null, null, "malformed JSON: " + e.getOriginalMessage());
+        }
+        try {
+            OrderDraft draft = OrderJson.draft(node);
+            return entry(draft, Collections.nCopies(Math.max(1, draft.products().size()), line));
+        } catch (OrderJson.WrongShapeException e) {
+            JsonNode id = node.get("external_order_id");
+            return FileEntry.invalid(line, id != null && id.isValueNode() ? id.asText() : null, null,
+                    "wrong shape: " + e.getMessage());
+        }
     }
 
     /**
@@ -154,7 +152,7 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
      * product (a JSON order repeats its own line number), or a single number for an order without products.
      */
     protected FileEntry entry(OrderDraft draft, List<Integer> lineNumbers) {
-        List<OrderValidator.Problem> problems = OrderValidator.check(draft);
+        List<OrderValidator.Problem> problems = validator.check(draft);
         String id = draft.externalOrderId() == null ? null : draft.externalOrderId().trim();
         List<FileEntry.Line> lines = new ArrayList<>();
         List<String> orderProblems = problems.stream().filter(p -> p.product() < 0).map(OrderValidator.Problem::reason)

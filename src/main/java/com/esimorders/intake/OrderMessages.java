@@ -26,6 +26,12 @@ public class OrderMessages {
     private static final ObjectReader READER = Json.MAPPER.reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    private final OrderValidator validator;
+
+    public OrderMessages(OrderValidator validator) {
+        this.validator = validator;
+    }
+
     /** The message is not an order at all: malformed JSON or the wrong shape. It goes to the DLQ. */
     public static final class NotAnOrderException extends Exception {
         public NotAnOrderException(String reason) {
@@ -89,7 +95,7 @@ public class OrderMessages {
         } catch (OrderJson.WrongShapeException e) {
             throw new NotAnOrderException("wrong shape: " + e.getMessage());
         }
-        List<OrderValidator.Problem> problems = OrderValidator.check(draft);
+        List<OrderValidator.Problem> problems = validator.check(draft);
         if (!problems.isEmpty()) {
             List<String> reasons = problems.stream()
                     .map(p -> p.product() < 0 ? p.reason() : "products[" + p.product() + "]: " + p.reason())

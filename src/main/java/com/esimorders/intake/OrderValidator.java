@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 /**
  * The provider's order rules, checked before anything is sent: a non-blank external_order_id, at least one
  * product, an option_id and a positive integer qty on every product, and a well-formed email when one is given.
- * Lengths are those the orders table stores.
+ * Lengths are those the orders table stores. One rule is ours: an order buys at most {@code esim.order.max-units}
+ * eSIMs (the sum of its qty), so that a typo such as 1000 for 10 is refused here instead of bought. The file and the
+ * queue intake both check with this class.
  */
 public final class OrderValidator {
 
@@ -22,10 +24,13 @@ public final class OrderValidator {
     /** local@domain.tld; no spaces, controls, angle brackets, commas or quotes (nothing that could add a recipient). */
     private static final Pattern EMAIL = Pattern.compile("[^@\\s<>,;\"]+@[^@\\s<>,;\"]+\\.[^@\\s<>,;\".]+");
 
-    private OrderValidator() {
+    private final int maxUnits;
+
+    public OrderValidator(int maxUnits) {
+        this.maxUnits = maxUnits;
     }
 
-    public static List<Problem> check(OrderDraft draft) {
+    public List<Problem> check(OrderDraft draft) {
         List<Problem> problems = new ArrayList<>();
         String id = draft.externalOrderId();
         if (id == null || id.isBlank()) {
@@ -39,6 +44,7 @@ public final class OrderValidator {
             for (int i = 0; i < draft.products().size(); i++) {
                 checkProduct(problems, i, draft.products().get(i));
             }
+            checkUnits(problems, draft.products());
         }
         String email = draft.email();
         if (email != null && !email.isBlank()) {
@@ -65,6 +71,17 @@ public final class OrderValidator {
             problems.add(new Problem(index, "qty is missing"));
         } else if (!QTY.matcher(qty).matches() || Integer.parseInt(qty) < 1) {
             problems.add(new Problem(index, "qty must be a positive integer, got \"" + abbreviate(qty) + "\""));
+        }
+    }
+
+    /** The sum of the valid quantities: when it is already too large, the order is, whatever its other lines say. */
+    private void checkUnits(List<Problem> problems, List<OrderDraft.Product> products) {
+        long units = products.stream().map(OrderDraft.Product::qty)
+                .filter(qty -> qty != null && QTY.matcher(qty.trim()).matches())
+                .mapToLong(qty -> Long.parseLong(qty.trim()))
+                .sum();
+        if (units > maxUnits) {
+            problems.add(new Problem(-1, "order has " + units + " units, more than esim.order.max-units=" + maxUnits));
         }
     }
 

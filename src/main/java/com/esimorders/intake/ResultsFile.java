@@ -13,11 +13,14 @@ import org.apache.commons.csv.CSVPrinter;
 /**
  * {@code out/<file>.results.csv}: one row per input line, written as results come in (parallel orders finish in any
  * order; the line column says which line a row is about). It is written under a hidden temporary name and renamed
- * when complete, so a reader never sees half of it.
+ * when complete, so a reader never sees half of it. A cell that a spreadsheet would run as a formula is written as
+ * text (see {@link #cell}).
  */
 final class ResultsFile {
 
     static final String[] COLUMNS = {"line", "external_order_id", "option_id", "topup_ids", "status", "error"};
+    /** The first characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection). */
+    private static final String FORMULA_START = "=+-@\t\r";
 
     private final Path target;
     private final Path temp;
@@ -33,7 +36,15 @@ final class ResultsFile {
 
     synchronized void write(int line, String externalOrderId, String optionId, String topupIds, String status,
             String error) throws IOException {
-        printer.printRecord(line, externalOrderId, optionId, topupIds, status, error);
+        printer.printRecord(line, cell(externalOrderId), cell(optionId), cell(topupIds), cell(status), cell(error));
+    }
+
+    /**
+     * The value as it is written: one that starts with =, +, -, @, a tab or a carriage return (an id, or an error
+     * text quoting what the sender wrote) gets a leading ' so that a spreadsheet shows it and never runs it.
+     */
+    private static String cell(String value) {
+        return value == null || value.isEmpty() || FORMULA_START.indexOf(value.charAt(0)) < 0 ? value : "'" + value;
     }
 
     /** Drops the partial results: the file will be read again. */

@@ -27,9 +27,13 @@ final class DropFolder {
 
     /** Writes the file next to the inbox, then moves it in: it appears complete. */
     Path drop(String name, String content) throws IOException {
+        return drop(name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Path drop(String name, byte[] content) throws IOException {
         Files.createDirectories(work.resolve("inbox"));
         Path temp = work.resolve(name + ".writing");
-        Files.writeString(temp, content, StandardCharsets.UTF_8);
+        Files.write(temp, content);
         return Files.move(temp, work.resolve("inbox").resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 

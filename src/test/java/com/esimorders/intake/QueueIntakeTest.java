@@ -153,6 +153,19 @@ class QueueIntakeTest {
     }
 
     @Test
+    void anOrderOfMoreUnitsThanTheLimitIsRejectedAndNotSent() throws Exception {
+        send(withCorrelation(order("Q-12", JP, 1000), "corr-Q-12"));
+
+        JsonNode event = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", "corr-Q-12")).getText());
+        assertThat(event.path("event").asText()).isEqualTo("rejected");
+        assertThat(event.path("errors")).extracting(JsonNode::asText)
+                .containsExactly("order has 1000 units, more than esim.order.max-units=100");
+        // refused here: not recorded, so never sent
+        assertThat(app.jdbc().queryForObject("SELECT COUNT(*) FROM orders WHERE external_order_id = 'Q-12'",
+                Integer.class)).isZero();
+    }
+
+    @Test
     void inboundPropertiesChangeNothing() throws Exception {
         TextMessage message = session.createTextMessage(order("Q-9", JP, 1));
         message.setJMSCorrelationID("corr-Q-9");
