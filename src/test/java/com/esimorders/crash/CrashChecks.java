@@ -65,10 +65,12 @@ final class CrashChecks {
         summary.put("scenario", scenario.name());
         summary.put("db", scenario.isH2() ? "H2" : "PostgreSQL");
         summary.put("orders", String.valueOf(scenario.orders().size()));
-        summary.put("disruptions", scenario.disruptions().isEmpty() ? "none" : String.join(",", scenario.disruptions()));
+        summary.put("disruptions", scenario.disruptions().isEmpty() ? "none"
+                : String.join(",", scenario.disruptions()).replace(" ", ""));
         summary.put("starts", String.valueOf(scenario.app().starts()));
+        summary.put("healthyAgainIn", scenario.recoveries().isEmpty() ? "-" : String.join("/", scenario.recoveries()));
         summary.put("finished", finished ? "yes" : "NO");
-        summary.put("duration", CrashScenario.seconds(scenario.sinceDropped()));
+        summary.put("duration", CrashScenario.seconds(scenario.sinceDropped()).replace(" ", ""));
         checkRun();
         checkProvider();
         checkOrders();
@@ -76,9 +78,9 @@ final class CrashChecks {
         checkEmails();
         checkResultsFile();
         checkTiming();
-        summary.put("appCpu", CrashScenario.seconds(scenario.app().cpuTime()));
+        summary.put("appCpu", CrashScenario.seconds(scenario.app().cpuTime()).replace(" ", ""));
         summary.put("harnessCpu", CrashScenario.seconds(Duration.ofNanos(((com.sun.management.OperatingSystemMXBean)
-                ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime())));
+                ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime())).replace(" ", ""));
         summary.put("failedChecks", String.valueOf(failures.size()));
     }
 
@@ -307,7 +309,7 @@ final class CrashChecks {
             return; // "never emailed" says it
         }
         Duration after = Duration.between(healthy, last.get());
-        summary.put("lastEmailAfterLastHealthy", CrashScenario.seconds(after));
+        summary.put("lastEmailAfterLastHealthy", CrashScenario.seconds(after).replace(" ", ""));
         if (scenario.disruptions().isEmpty()) {
             return; // no restart: nothing to catch up on
         }

@@ -51,8 +51,11 @@ final class CrashScenario implements AutoCloseable {
     private static final Path JAR = Path.of(System.getProperty("esim.crash.jar", "target/esim-orders.jar"));
     /** How long a disruption's trigger may take to be reached. */
     private static final Duration TRIGGER_WITHIN = Duration.ofMinutes(2);
-    /** How long to wait, after the last disruption, for every order, webhook and email (the checks ask for 1 min). */
-    static final Duration FINISH_WITHIN = Duration.ofSeconds(Integer.getInteger("esim.crash.finish-within-seconds", 150));
+    /**
+     * How long to wait, after the last disruption, for every order, webhook and email: twice the 1 minute the checks
+     * allow for catching up, so that a slow catch-up is reported with what is still pending.
+     */
+    static final Duration FINISH_WITHIN = Duration.ofSeconds(Integer.getInteger("esim.crash.finish-within-seconds", 120));
     /**
      * The wait ends early when nothing moves for this long. Longer than the longest legitimate pause: an order the
      * killed instance was sending is claimed for 75 s (see the environment below) before recovery sends it again.
@@ -69,6 +72,8 @@ final class CrashScenario implements AutoCloseable {
     private final AppDatabase database;
     private final AppProcess app;
     private final List<String> disruptions = new ArrayList<>();
+    /** how long each restart took until healthy (after a kill, or until healthy again after PostgreSQL came back) */
+    private final List<String> recoveries = new ArrayList<>();
     /** topup_id -> the disruptions at which its email was in flight (received, outbox row not SENT) */
     private final Map<String, List<String>> inFlight = new TreeMap<>();
     private Instant dropped;
@@ -192,9 +197,10 @@ final class CrashScenario implements AutoCloseable {
     /** Waits until {@code trigger} holds, SIGKILLs the application, reads the database, restarts it. */
     void killAndRestartWhen(String point, String when, BooleanSupplier trigger) throws Exception {
         awaitTrigger(point, when, trigger);
+        String at = sinceDrop();
         String progress = progress();
         app.kill();
-        afterKill(point, point + " (" + when + ") at " + sinceDrop() + ": " + progress);
+        afterKill(point, at, point + " (" + when + ") at " + at + ": " + progress);
     }
 
     /**
@@ -225,7 +231,8 @@ final class CrashScenario implements AutoCloseable {
         } finally {
             webhooks.onAnswered200(null);
         }
-        afterKill(point, point + " (right after the 200 for topup_id " + topupId + ") at " + sinceDrop() + ": "
+        String at = sinceDrop();
+        afterKill(point, at, point + " (right after the 200 for topup_id " + topupId + ") at " + at + ": "
                 + progress());
     }
 
@@ -237,15 +244,18 @@ final class CrashScenario implements AutoCloseable {
     void restartDatabaseWhen(String point, String when, BooleanSupplier trigger, String stopCommand,
             String startCommand) throws Exception {
         awaitTrigger(point, when, trigger);
+        String at = sinceDrop();
         String progress = progress();
         shell(stopCommand, dir.resolve("postgres-" + point + "-stop.log"));
         Thread.sleep(5_000); // the outage itself, not a wait for a condition
         shell(startCommand, dir.resolve("postgres-" + point + "-start.log"));
+        Instant started = Instant.now();
         recordInFlight(point, database.snapshot());
         app.awaitHealthyAgain();
-        log("disruption " + point + " (" + when + ") at " + sinceDrop() + ": " + progress
-                + "; PostgreSQL down 5 s, application healthy again at " + sinceDrop());
-        disruptions.add(point + "@" + sinceDrop());
+        recoveries.add(seconds(Duration.between(started, app.lastHealthyAt())).replace(" ", ""));
+        log("disruption " + point + " (" + when + ") at " + at + ": " + progress
+                + "; PostgreSQL stopped (immediate) for 5 s, application healthy again at " + sinceDrop());
+        disruptions.add(point + "@" + at);
     }
 
     /**
@@ -307,6 +317,10 @@ final class CrashScenario implements AutoCloseable {
         return List.copyOf(disruptions);
     }
 
+    List<String> recoveries() {
+        return List.copyOf(recoveries);
+    }
+
     Map<String, List<String>> inFlight() {
         return inFlight;
     }
@@ -341,11 +355,12 @@ final class CrashScenario implements AutoCloseable {
                 && Files.exists(doneFile());
     }
 
-    private void afterKill(String point, String description) throws Exception {
+    private void afterKill(String point, String at, String description) throws Exception {
         recordInFlight(point, database.snapshot());
         Duration startup = app.start();
+        recoveries.add(seconds(startup).replace(" ", ""));
         log("killed " + description + "; restarted, healthy in " + seconds(startup));
-        disruptions.add(point + "@" + sinceDrop());
+        disruptions.add(point + "@" + at);
     }
 
     /** True once the progress (orders taken, webhooks answered, emails, results file) has not changed for the limit. */
