@@ -89,6 +89,11 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** The exit code of the latest JVM once it has ended (143 = SIGTERM, 137 = SIGKILL), else -1. */
+    synchronized int exitCode() {
+        return process == null || process.isAlive() ? -1 : process.exitValue();
+    }
+
     synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -99,8 +99,8 @@ final class CrashChecks {
     }
 
     private void checkRun() {
-        expect(!exitedByItself, "the application exited by itself (not killed by the test); see %s",
-                scenario.app().currentLog());
+        expect(!exitedByItself, "the application exited during the final wait, not stopped by the test (exit code %d;"
+                + " 143 is a SIGTERM from outside); see %s", scenario.exitCodeDuringWait(), scenario.app().currentLog());
         expect(finished, "not finished after the last disruption (the wait ends after %s, or after %s without"
                 + " progress): %s", CrashScenario.seconds(CrashScenario.FINISH_WITHIN),
                 CrashScenario.seconds(CrashScenario.STALL_LIMIT), scenario.progress());

@@ -79,6 +79,7 @@ final class CrashScenario implements AutoCloseable {
     private Instant dropped;
     private boolean finished;
     private boolean exitedByItself;
+    private int exitCode = -1;
     /** logs the progress every 5 s while the scenario runs */
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "crash-progress");
@@ -282,6 +283,7 @@ final class CrashScenario implements AutoCloseable {
         finished = waitUntil(FINISH_WITHIN, Duration.ofSeconds(1),
                 () -> everythingDone() || !app.isAlive() || stall.stalled()) && everythingDone() && app.isAlive();
         exitedByItself = !app.isAlive();
+        exitCode = app.exitCode();
         Duration waited = Duration.between(waitFrom, Instant.now());
         log((finished ? "finished" : "NOT finished") + " " + seconds(waited) + " after the last disruption"
                 + (stall.stalled() ? " (no progress for " + seconds(STALL_LIMIT) + ")" : "") + ": " + progress());
@@ -307,6 +309,11 @@ final class CrashScenario implements AutoCloseable {
 
     AppProcess app() {
         return app;
+    }
+
+    /** Exit code of the application if it ended during the final wait (not stopped by the test), else -1. */
+    int exitCodeDuringWait() {
+        return exitCode;
     }
 
     boolean isH2() {
@@ -400,8 +407,8 @@ final class CrashScenario implements AutoCloseable {
         boolean reached = waitUntil(TRIGGER_WITHIN, Duration.ofMillis(20),
                 () -> trigger.getAsBoolean() || !app.isAlive());
         if (!app.isAlive()) {
-            throw new AssertionError("the application exited by itself before " + point + " (" + when + "): "
-                    + progress() + "; see " + app.currentLog());
+            throw new AssertionError("the application exited by itself (exit code " + app.exitCode() + ") before "
+                    + point + " (" + when + "): " + progress() + "; see " + app.currentLog());
         }
         if (!reached) {
             throw new AssertionError("disruption " + point + " was never reached (" + when + ") within "
