@@ -170,7 +170,13 @@ final class CrashScenario implements AutoCloseable {
         OrderFile orders = OrderFile.generate(Long.toString(System.currentTimeMillis(), 36).toUpperCase(), orderCount);
         AppProcess app = new AppProcess(JAR, env, dir, httpPort);
         CrashScenario scenario = new CrashScenario(name, dir, orders, mail, webhooks, provider, database, app);
-        Duration startup = app.start();
+        Duration startup;
+        try {
+            startup = app.start();
+        } catch (Exception | Error e) {
+            scenario.close(); // the JVM, if it is still starting, and the servers
+            throw e;
+        }
         scenario.log("started (" + (database.isH2() ? "H2 file" : "PostgreSQL") + "), healthy in " + seconds(startup));
         return scenario;
     }
