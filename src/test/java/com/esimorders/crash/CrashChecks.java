@@ -277,7 +277,11 @@ final class CrashChecks {
                 wrongId.put(key, "row says " + row.get("external_order_id"));
             }
             if (!acceptable(status, error)) {
-                errors.put(key, status + (error == null || error.isEmpty() ? "" : ": " + error));
+                // what really happened to the order, next to what the file reports
+                AppDatabase.OrderRow order = db.orders().get(line.externalOrderId());
+                errors.put(key, status + (error == null || error.isEmpty() ? "" : ": " + error) + " [provider: "
+                        + (scenario.provider().timesTaken(line.externalOrderId()) == 1 ? "taken" : "never taken")
+                        + ", orders: " + (order == null ? "no row" : order.status()) + "]");
             }
         }
         summary.put("resultsByStatus", statuses.toString().replace(" ", ""));
