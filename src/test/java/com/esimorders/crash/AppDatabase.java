@@ -1,0 +1,95 @@
+package com.esimorders.crash;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads the application's database directly, over JDBC: the H2 file while the application is dead (H2 allows one
+ * process at a time), or PostgreSQL at any time. Only reads.
+ */
+final class AppDatabase {
+
+    private static final Duration CONNECT_WITHIN = Duration.ofSeconds(60);
+
+    record OrderRow(String status, String lastError) {
+    }
+
+    record EsimRow(String externalOrderId, String status) {
+    }
+
+    /** What the database holds at one moment. */
+    record Snapshot(Map<String, OrderRow> orders, Map<String, EsimRow> esimItems, Map<String, String> mailOutbox) {
+    }
+
+    private final String url;
+    private final String readUrl;
+    private final String user;
+    private final String password;
+
+    /**
+     * @param url the application's ESIM_DB_URL; an H2 URL is read with IFEXISTS=TRUE so reading never creates a
+     *     database
+     */
+    AppDatabase(String url, String user, String password) {
+        this.url = url;
+        this.readUrl = url.startsWith("jdbc:h2:") ? url + ";IFEXISTS=TRUE" : url;
+        this.user = user;
+        this.password = password;
+    }
+
+    String url() {
+        return url;
+    }
+
+    boolean isH2() {
+        return url.startsWith("jdbc:h2:");
+    }
+
+    /** orders, esim_items and mail_outbox, read in one connection. */
+    Snapshot snapshot() throws InterruptedException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            Map<String, OrderRow> orders = new TreeMap<>();
+            try (ResultSet rows = statement.executeQuery("SELECT external_order_id, status, last_error FROM orders")) {
+                while (rows.next()) {
+                    orders.put(rows.getString(1), new OrderRow(rows.getString(2), rows.getString(3)));
+                }
+            }
+            Map<String, EsimRow> esims = new TreeMap<>();
+            try (ResultSet rows = statement.executeQuery("SELECT topup_id, external_order_id, status FROM esim_items")) {
+                while (rows.next()) {
+                    esims.put(rows.getString(1), new EsimRow(rows.getString(2), rows.getString(3)));
+                }
+            }
+            Map<String, String> outbox = new TreeMap<>();
+            try (ResultSet rows = statement.executeQuery("SELECT topup_id, status FROM mail_outbox")) {
+                while (rows.next()) {
+                    outbox.put(rows.getString(1), rows.getString(2));
+                }
+            }
+            return new Snapshot(orders, esims, outbox);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the application's database " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Connects, retrying for a while: an H2 file's lock left by a killed process, PostgreSQL just restarted. */
+    private Connection connect() throws InterruptedException, SQLException {
+        long deadline = System.nanoTime() + CONNECT_WITHIN.toNanos();
+        while (true) {
+            try {
+                return DriverManager.getConnection(readUrl, user, password);
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500); // retry interval
+            }
+        }
+    }
+}
