@@ -152,16 +152,28 @@ public class OrderStore {
 
     /** Replay: a FAILED order becomes RECEIVED again and is claimed by the caller. False if it was not FAILED. */
     public boolean reopenFailed(String externalOrderId) {
+        return reopen(externalOrderId, false);
+    }
+
+    /**
+     * Operator replay: a FAILED order (or, when {@code allowRejected}, a REJECTED one) becomes RECEIVED again and is
+     * claimed by the caller. False, and nothing changes, when the order is in any other state.
+     */
+    public boolean reopen(String externalOrderId, boolean allowRejected) {
+        String from = allowRejected ? "('FAILED', 'REJECTED')" : "('FAILED')";
         return Boolean.TRUE.equals(transaction.execute(status -> {
-            int updated = jdbc.update("UPDATE orders SET status = 'RECEIVED', claimed_until = ?,"
-                            + " updated_at = CURRENT_TIMESTAMP WHERE external_order_id = ? AND status = 'FAILED'",
-                    claimUntil(), externalOrderId);
-            if (updated == 1) {
-                int attempt = jdbc.queryForObject("SELECT attempts FROM orders WHERE external_order_id = ?",
-                        Integer.class, externalOrderId);
-                history(externalOrderId, OrderStatus.FAILED, OrderStatus.RECEIVED, attempt, "replay requested");
+            List<String> current = jdbc.queryForList("SELECT status FROM orders WHERE external_order_id = ?"
+                    + " AND status IN " + from + " FOR UPDATE", String.class, externalOrderId);
+            if (current.isEmpty()) {
+                return false;
             }
-            return updated == 1;
+            jdbc.update("UPDATE orders SET status = 'RECEIVED', claimed_until = ?, updated_at = CURRENT_TIMESTAMP"
+                    + " WHERE external_order_id = ? AND status IN " + from, claimUntil(), externalOrderId);
+            int attempt = jdbc.queryForObject("SELECT attempts FROM orders WHERE external_order_id = ?",
+                    Integer.class, externalOrderId);
+            history(externalOrderId, OrderStatus.valueOf(current.get(0)), OrderStatus.RECEIVED, attempt,
+                    "replay requested by operator");
+            return true;
         }));
     }
 

@@ -8,8 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.Registry;
 
@@ -17,6 +19,7 @@ import org.apache.camel.spi.Registry;
 public class Submission {
 
     public static final String DUPLICATE = "esimDuplicate";
+    public static final String REPLAY_REJECTED = "esimReplayRejected";
 
     private final OrderStore store;
 
@@ -32,9 +35,12 @@ public class Submission {
         existing.ifPresent(outcome -> exchange.getIn().setBody(outcome));
     }
 
-    /** Replay: reopens a FAILED order (body: its external_order_id); false when it is not FAILED. */
-    public boolean reopen(String externalOrderId) {
-        return store.reopenFailed(externalOrderId);
+    /**
+     * Replay: reopens a FAILED order (body: its external_order_id), or a REJECTED one when the exchange property
+     * esimReplayRejected is true (an operator confirmed it); false when it is in any other state.
+     */
+    public boolean reopen(@Body String externalOrderId, @ExchangeProperty(REPLAY_REJECTED) Boolean replayRejected) {
+        return store.reopen(externalOrderId, Boolean.TRUE.equals(replayRejected));
     }
 
     public static void bind(CamelContext context, Settings settings, DataSource dataSource, RequestSigner signer) {
