@@ -184,10 +184,10 @@ async function replayOrder() {
   say('Replaying ' + id + ': waiting for the provider…');
   try {
     const outcome = await api(path, { method: 'POST' });
-    say('Order ' + id + ' is now ' + outcome.status
-        + (outcome.errors.length ? ': ' + outcome.errors.join('; ') : ''), outcome.status === 'ACCEPTED' ? 'ok' : 'error');
     await showOrder(id);
     refreshLists();
+    say('Order ' + id + ' is now ' + outcome.status
+        + (outcome.errors.length ? ': ' + outcome.errors.join('; ') : ''), outcome.status === 'ACCEPTED' ? 'ok' : 'error');
   } catch (e) {
     say(e.message, 'error');
   } finally {
@@ -200,9 +200,9 @@ async function resendEmail(topupId, to, button) {
   try {
     const email = await api('emails/' + encodeURIComponent(topupId) + '/resend',
       { method: 'POST', body: to ? { to } : undefined });
-    say('Email for ' + topupId + ': ' + email.status + (email.last_error ? ' (' + email.last_error + ')' : ''),
-      email.status === 'SENT' ? 'ok' : 'error');
     await showOrder($('#order').dataset.id);
+    say('Email for ' + topupId + ' to ' + email.recipient + ': ' + email.status
+        + (email.last_error ? ' (' + email.last_error + ')' : ''), email.status === 'SENT' ? 'ok' : 'error');
   } catch (e) {
     say(e.message, 'error');
   } finally {
