@@ -89,12 +89,15 @@ class OpsMetricsTest {
         assertThat(hook(WEBHOOK_TOKEN, "{not json")).isEqualTo(400);
         assertThat(hook("wrong-token", body)).isEqualTo(404);
         assertThat(hook("", body)).isEqualTo(404);
+        double total = value("esim_webhooks_total", "outcome", "error");
+        assertThat(hook(WEBHOOK_TOKEN, "{\"padding\":\"" + "x".repeat(70_000) + "\"}")).isEqualTo(413);
+        assertThat(value("esim_webhooks_total", "outcome", "error")).isEqualTo(total);
 
         assertThat(webhooks("applied")).isEqualTo(before.get("applied") + 1);
         assertThat(webhooks("duplicate")).isEqualTo(before.get("duplicate") + 1);
         assertThat(webhooks("quarantined")).isEqualTo(before.get("quarantined") + 1);
         assertThat(webhooks("invalid")).isEqualTo(before.get("invalid") + 1);
-        // a request without any token segment matches no route at all: the HTTP server answers 404 and nothing counts it
+        // a request without any token segment, or with a body over the limit, never reaches the route: not counted
         assertThat(webhooks("unknown_token")).isEqualTo(before.get("unknown_token") + 1);
         await().untilAsserted(() -> assertThat(value("esim_webhooks_quarantine_open"))
                 .isEqualTo(jdbc.queryForObject("SELECT COUNT(*) FROM webhook_quarantine", Double.class)));
