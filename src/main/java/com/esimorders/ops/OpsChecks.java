@@ -4,8 +4,13 @@ import com.esimorders.Json;
 import com.esimorders.order.OrderStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.camel.Body;
@@ -42,15 +47,15 @@ public class OpsChecks {
     /** GET /ops/orders?status=&since=&limit=&cursor= */
     public OpsQueries.OrderPage orders(@Header("status") String status, @Header("since") String since,
             @Header("limit") String limit, @Header("cursor") String cursor) {
-        String wanted = blank(status) ? null : status.trim().toUpperCase(java.util.Locale.ROOT);
-        if (wanted != null && java.util.Arrays.stream(OrderStatus.values()).noneMatch(s -> s.name().equals(wanted))) {
-            throw new OpsProblem.BadRequest("status must be one of " + java.util.Arrays.toString(OrderStatus.values()));
+        String wanted = blank(status) ? null : status.trim().toUpperCase(Locale.ROOT);
+        if (wanted != null && Arrays.stream(OrderStatus.values()).noneMatch(s -> s.name().equals(wanted))) {
+            throw new OpsProblem.BadRequest("status must be one of " + Arrays.toString(OrderStatus.values()));
         }
         return queries.orders(wanted, since(since), limit(limit), blank(cursor) ? null : OpsQueries.Cursor.decode(cursor));
     }
 
     /** GET /ops/quarantine?all=&limit= */
-    public java.util.List<OpsQueries.Quarantined> quarantine(@Header("all") String all, @Header("limit") String limit) {
+    public List<OpsQueries.Quarantined> quarantine(@Header("all") String all, @Header("limit") String limit) {
         return queries.quarantine("true".equalsIgnoreCase(all), limit(limit));
     }
 
@@ -150,7 +155,7 @@ public class OpsChecks {
             return OffsetDateTime.parse(since.trim().replace(' ', '+'));
         } catch (DateTimeParseException e) {
             try {
-                return java.time.LocalDate.parse(since.trim()).atStartOfDay().atOffset(java.time.ZoneOffset.UTC);
+                return LocalDate.parse(since.trim()).atStartOfDay().atOffset(ZoneOffset.UTC);
             } catch (DateTimeParseException notADate) {
                 throw new OpsProblem.BadRequest("since must be an ISO-8601 time such as 2025-01-31T00:00:00Z, or a date");
             }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -37,7 +38,7 @@ public class OpsJson {
     public void applied(Exchange exchange) throws JsonProcessingException {
         OpsQueries.Quarantined row = exchange.getMessage().getBody(OpsQueries.Quarantined.class);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("outcome", exchange.getProperty("event", String.class).toLowerCase(java.util.Locale.ROOT));
+        body.put("outcome", exchange.getProperty("event", String.class).toLowerCase(Locale.ROOT));
         body.put("id", row.id());
         body.put("topup_id", row.topupId());
         body.put("external_order_id", row.externalOrderId());

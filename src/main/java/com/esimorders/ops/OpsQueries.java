@@ -3,6 +3,7 @@ package com.esimorders.ops;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -102,7 +103,7 @@ public class OpsQueries {
                 + " m.attempts, m.sent_at, m.last_error, m.next_attempt_at FROM esim_items e"
                 + " LEFT JOIN mail_outbox m ON m.topup_id = e.topup_id WHERE e.external_order_id = ?"
                 + " ORDER BY e.created_at, e.topup_id", (rs, i) -> new Item(rs.getString(1), rs.getString(2),
-                rs.getString(3), time(rs, 4), rs.getString(5), rs.getString(6), (Integer) rs.getObject(7, Integer.class),
+                rs.getString(3), time(rs, 4), rs.getString(5), rs.getString(6), rs.getObject(7, Integer.class),
                 time(rs, 8), rs.getString(9), time(rs, 10)), externalOrderId);
         return new OrderView(order.externalOrderId(), order.status(), order.sourceType(), order.sourceRef(),
                 order.attempts(), order.lastError(), order.createdAt(), order.updatedAt(), lines, history, items);
@@ -229,7 +230,7 @@ public class OpsQueries {
             rs.next();
             OffsetDateTime now = rs.getObject(1, OffsetDateTime.class);
             OffsetDateTime oldest = rs.getObject(2, OffsetDateTime.class);
-            return oldest == null ? 0.0 : Math.max(0, java.time.Duration.between(oldest, now).toMillis() / 1000.0);
+            return oldest == null ? 0.0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1000.0);
         });
     }
 
