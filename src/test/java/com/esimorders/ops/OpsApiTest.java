@@ -56,13 +56,14 @@ class OpsApiTest {
                 Map.entry("esim.ops.token", TOKEN),
                 Map.entry("esim.webhook.token", "ops-test-webhook-token"),
                 Map.entry("esim.webhook.overdue-after", "3s"),
-                Map.entry("esim.sandbox.webhook-delay-ms", "100"),
+                // after the order's response is stored (a webhook racing it can deadlock OrderStore.accept on PostgreSQL)
+                Map.entry("esim.sandbox.webhook-delay-ms", "1000"),
                 Map.entry("esim.mail.mode", "smtp"),
                 Map.entry("esim.smtp.host", "127.0.0.1"),
                 Map.entry("esim.smtp.port", String.valueOf(smtp.getSmtp().getPort())),
                 Map.entry("esim.smtp.security", "none"),
-                Map.entry("esim.mail.poll-interval", "200"),
-                Map.entry("esim.mail.retry-initial-delay", "200")));
+                // emails go out right after their webhook or resend: the outbox poller (the retries) stays out of the way
+                Map.entry("esim.mail.poll-interval", "1h")));
         jdbc = app.jdbc();
         sandbox = app.context().getRegistry().lookupByNameAndType("sandboxFaults", SandboxFaults.class);
     }
@@ -318,6 +319,24 @@ class OpsApiTest {
         assertThat(messagesTo(other).get(0).getMessageID()).isEqualTo("<esim-" + topupId + "@esim-orders>");
         assertThat(jdbc.queryForObject("SELECT recipient FROM mail_outbox WHERE topup_id = ?", String.class, topupId))
                 .isEqualTo(other);
+    }
+
+    @Test
+    void resendOfAnEmailAnotherSenderHoldsIs409() {
+        String id = orderId("HELD");
+        String topupId = topupId();
+        order(jdbc, id, "ACCEPTED", "held@customer.example", JAPAN, 1);
+        jdbc.update("INSERT INTO esim_items (topup_id, external_order_id, option_id, status) VALUES (?, ?, ?, 'DELIVERED')",
+                topupId, id, JAPAN);
+        jdbc.update("INSERT INTO mail_outbox (topup_id, recipient, status, attempts, claimed_until) VALUES (?,"
+                + " 'held@customer.example', 'PENDING', 1, CURRENT_TIMESTAMP + INTERVAL '5' MINUTE)", topupId);
+
+        HttpResponse<String> response = post(url("/ops/emails/" + topupId + "/resend"), BEARER, "{\"to\":\"x@y.example\"}");
+
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(json(response).path("error").asText()).contains("being sent right now");
+        assertThat(jdbc.queryForMap("SELECT recipient, attempts FROM mail_outbox WHERE topup_id = ?", topupId))
+                .containsEntry("RECIPIENT", "held@customer.example").containsEntry("ATTEMPTS", 1);
     }
 
     @Test

@@ -36,7 +36,7 @@ class OpsMetricsTest {
     @BeforeAll
     static void start() {
         app = TestApp.start(Map.of("esim.webhook.token", WEBHOOK_TOKEN, "esim.metrics.refresh-interval", "200",
-                "esim.webhook.overdue-after", "10m", "esim.sandbox.webhook-delay-ms", "100",
+                "esim.webhook.overdue-after", "10m", "esim.sandbox.webhook-delay-ms", "1000",
                 "esim.provider.initial-delay-ms", "50"));
         jdbc = app.jdbc();
         sandbox = app.context().getRegistry().lookupByNameAndType("sandboxFaults", SandboxFaults.class);
