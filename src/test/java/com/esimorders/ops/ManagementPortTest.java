@@ -61,7 +61,14 @@ class ManagementPortTest {
                 "esim_orders{");
         assertThat(get(management + "/ops/orders", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
         assertThat(get(management + "/ops/orders", null).statusCode()).isEqualTo(401);
-        assertThat(get(management + "/ops/", null).body()).contains("<title>esim-orders");
+        HttpResponse<String> page = get(management + "/ops/", null);
+        assertThat(page.body()).contains("<title>esim-orders");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+                assertThat(csp).contains("script-src 'self'", "frame-ancestors 'none'"));
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(get(management + "/ops/assets/ops.js", null).body()).contains("sessionStorage");
+        assertThat(get(management + "/ops/assets/../../application.properties", null).statusCode()).isEqualTo(404);
+        assertThat(get(management + "/ops/assets/application.properties", null).statusCode()).isEqualTo(404);
         // the webhook is not served here
         assertThat(post(management + "/webhooks/esim/" + WEBHOOK_TOKEN, null,
                 Ops.webhook(Ops.topupId(), Ops.orderId("MGMT"), Ops.JAPAN)).statusCode()).isEqualTo(404);
