@@ -34,11 +34,10 @@ public class AppConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
-        if (isProduction(context.getCamelContextExtension().getProfile())) {
-            List<String> problems = settings.productionProblems();
-            if (!problems.isEmpty()) {
-                throw new MissingConfigurationException(problems);
-            }
+        String profile = context.getCamelContextExtension().getProfile();
+        List<String> problems = isProduction(profile) ? settings.productionProblems() : settings.developmentProblems();
+        if (!problems.isEmpty()) {
+            throw new MissingConfigurationException(isProduction(profile) ? "prod" : profile, problems);
         }
 
         bindHttpServerThreads(context, settings.getInt("esim.http.worker-threads"));
@@ -107,8 +106,8 @@ public class AppConfiguration implements CamelConfiguration {
 
     /** Thrown at startup in prod; its message names every missing or unsafe setting. */
     public static final class MissingConfigurationException extends IllegalStateException {
-        public MissingConfigurationException(List<String> problems) {
-            super("esim-orders cannot start in the prod profile: " + String.join("; ", problems));
+        public MissingConfigurationException(String profile, List<String> problems) {
+            super("esim-orders cannot start in the " + profile + " profile: " + String.join("; ", problems));
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.esimorders;
 
+import com.esimorders.ops.OpsConfiguration;
 import com.esimorders.webhook.WebhookConfiguration;
 import org.apache.camel.main.Main;
 
@@ -30,6 +31,7 @@ public final class EsimOrdersApplication {
         main.configure().setProfile(profile);
         main.configure().addConfiguration(AppConfiguration.class);
         main.configure().addConfiguration(WebhookConfiguration.class);
+        main.configure().addConfiguration(OpsConfiguration.class);
         return main;
     }
 

@@ -8,6 +8,11 @@ import org.apache.camel.spi.PropertiesComponent;
 /** Typed read access to the esim.* properties (which environment variables override). */
 public final class Settings {
 
+    /** The provider's production API, which the dev profile refuses. */
+    public static final String PRODUCTION_PROVIDER_URL = "https://api.esimstory.com/api";
+    /** Shortest webhook token and operator token accepted in prod. */
+    public static final int MIN_SECRET_LENGTH = 32;
+
     private final PropertiesComponent properties;
 
     public Settings(CamelContext context) {
@@ -50,7 +55,27 @@ public final class Settings {
         if (getBoolean("esim.broker.embedded")) {
             problems.add("ESIM_BROKER_EMBEDDED (esim.broker.embedded) must be false in prod: set ESIM_BROKER_URL instead");
         }
+        requireLongSecret(problems, "esim.webhook.token", "ESIM_WEBHOOK_TOKEN");
+        requireLongSecret(problems, "esim.ops.token", "ESIM_OPS_TOKEN");
         return problems;
+    }
+
+    /** The dev profile never buys real eSIMs: it refuses the provider's production API. */
+    public List<String> developmentProblems() {
+        List<String> problems = new ArrayList<>();
+        String url = get("esim.provider.url").replaceAll("/+$", "");
+        if (url.equalsIgnoreCase(PRODUCTION_PROVIDER_URL)) {
+            problems.add("ESIM_PROVIDER_URL (esim.provider.url) is the provider's production API, which the dev profile"
+                    + " never calls: use the sandbox, or run with CAMEL_MAIN_PROFILE=prod");
+        }
+        return problems;
+    }
+
+    /** A secret that is set must be long enough not to be guessed; an empty one is reported elsewhere, or is off. */
+    private void requireLongSecret(List<String> problems, String key, String env) {
+        if (isSet(key) && get(key).length() < MIN_SECRET_LENGTH) {
+            problems.add(env + " (" + key + ") must be at least " + MIN_SECRET_LENGTH + " characters long");
+        }
     }
 
     private void requireSet(List<String> problems, String key, String env) {

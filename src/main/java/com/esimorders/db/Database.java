@@ -3,6 +3,7 @@ package com.esimorders.db;
 import com.esimorders.Settings;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
@@ -72,6 +73,11 @@ public final class Database {
                     && "off".equalsIgnoreCase(jdbc.queryForObject("SHOW synchronous_commit", String.class))) {
                 LOG.warn("PostgreSQL synchronous_commit is off: a database crash can lose orders that were sent and"
                         + " webhooks that were answered 200. Keep synchronous_commit on.");
+            }
+            if ("H2".equals(product)) {
+                List<String> delays = jdbc.queryForList("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                        + " WHERE SETTING_NAME = 'WRITE_DELAY'", String.class);
+                LOG.info("H2 write delay {} ms (0: a commit is in the file before it is acknowledged)", delays);
             }
         } catch (RuntimeException e) {
             LOG.debug("could not check synchronous_commit", e);

@@ -78,7 +78,7 @@ public class Submission {
     public void replay(Exchange exchange) {
         String id = exchange.getIn().getBody(String.class);
         boolean allowRejected = exchange.getProperty("esimReplayRejected", false, Boolean.class);
-        OptionalInt token = store.reopen(id, allowRejected, "replay requested");
+        OptionalInt token = store.reopen(id, allowRejected, "replay requested by operator");
         if (token.isPresent()) {
             LOG.info("Replaying order {}", id);
             send(exchange, store.load(id), token.getAsInt());

@@ -32,7 +32,7 @@ public final class WebhookClassifier {
             "iccid", "iccid", "smdp", "smdp", "activate_code", "activation_code", "download_link", "download_link");
 
     /** The quarantine reason that is applied automatically once the order is recorded. */
-    static final String UNKNOWN_ORDER = "unknown external_order_id: applied when the order is recorded";
+    public static final String UNKNOWN_ORDER = "unknown external_order_id: applied when the order is recorded";
 
     private final String opsRecipient;
 

@@ -71,7 +71,7 @@ class UnreachableProviderTest {
                 "unreachable-3")).isEqualTo(6);
         assertThat(app.jdbc().queryForList("SELECT detail FROM order_history WHERE external_order_id = ?"
                 + " AND to_status = 'RECEIVED' ORDER BY id", String.class, "unreachable-3"))
-                .last().isEqualTo("replay requested");
+                .last().asString().startsWith("replay requested");
     }
 
     static Order order(String id) {
