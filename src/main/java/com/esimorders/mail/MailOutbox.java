@@ -1,6 +1,8 @@
 package com.esimorders.mail;
 
+import com.esimorders.db.DatabaseOutage;
 import com.esimorders.db.Instances;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -21,8 +23,10 @@ public class MailOutbox {
     private final JdbcTemplate jdbc;
     private final Instances instances;
     private final MailRetryPolicy policy;
+    private final Duration outagePatience;
 
-    public MailOutbox(DataSource dataSource, Instances instances, MailRetryPolicy policy) {
+    public MailOutbox(DataSource dataSource, Instances instances, MailRetryPolicy policy, Duration outagePatience) {
+        this.outagePatience = outagePatience;
         this.jdbc = new JdbcTemplate(dataSource);
         this.instances = instances;
         this.policy = policy;
@@ -58,11 +62,15 @@ public class MailOutbox {
                 + " WHERE m.topup_id = ?", topupId);
     }
 
-    /** The SMTP server took the message (attempt {@code attempt}): SENT, with nothing else in between. */
+    /**
+     * The SMTP server took the message (attempt {@code attempt}): SENT, with nothing else in between. Kept trying
+     * through a database outage: marking it later is better than sending the email again.
+     */
     public void sent(@ExchangeProperty("topupId") String topupId, @ExchangeProperty("attempt") int attempt) {
-        jdbc.update("UPDATE mail_outbox SET status = 'SENT', sent_at = CURRENT_TIMESTAMP, claimed_by = NULL,"
+        DatabaseOutage.retry("email for topup_id " + topupId + ": marking it SENT", outagePatience, () -> jdbc.update(
+                "UPDATE mail_outbox SET status = 'SENT', sent_at = CURRENT_TIMESTAMP, claimed_by = NULL,"
                 + " claimed_until = NULL, last_error = NULL WHERE topup_id = ? AND status = 'PENDING' AND attempts = ?",
-                topupId, attempt);
+                topupId, attempt));
     }
 
     /**

@@ -6,6 +6,7 @@ import com.esimorders.mail.EsimEmail;
 import com.esimorders.mail.MailOutbox;
 import com.esimorders.mail.MailRetryPolicy;
 import com.esimorders.db.Instances;
+import java.time.Duration;
 import javax.sql.DataSource;
 import com.esimorders.mail.SmtpSettings;
 import org.apache.camel.CamelConfiguration;
@@ -31,7 +32,8 @@ public class WebhookConfiguration implements CamelConfiguration {
                 settings.get("esim.mail.give-up-after"));
         registry.bind("mailRetryPolicy", mailRetryPolicy);
         registry.bind("mailOutbox", new MailOutbox(registry.lookupByNameAndType("dataSource", DataSource.class),
-                registry.lookupByNameAndType("instances", Instances.class), mailRetryPolicy));
+                registry.lookupByNameAndType("instances", Instances.class), mailRetryPolicy,
+                Duration.ofMillis(settings.getInt("esim.db.outage-patience-ms"))));
         SmtpSettings.apply(context, settings);
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("database")
 @Tag("crash")
+@Tag("kill")
 class CrashIT {
 
     private static final int ORDERS = Integer.getInteger("esim.crash.orders", 2_000);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 @Tag("database")
 @Tag("crash")
+@Tag("kill")
 @EnabledIfSystemProperty(named = "esim.test.postgres.url", matches = ".+")
 @EnabledIfSystemProperty(named = "esim.test.postgres.stop-cmd", matches = ".+")
 @EnabledIfSystemProperty(named = "esim.test.postgres.start-cmd", matches = ".+")
