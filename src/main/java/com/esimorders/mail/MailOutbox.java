@@ -5,6 +5,8 @@ import com.esimorders.db.Instances;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -24,6 +26,8 @@ public class MailOutbox {
     private final Instances instances;
     private final MailRetryPolicy policy;
     private final Duration outagePatience;
+    /** emails this instance is sending right now: its other claims (a send that failed halfway) are its to retake */
+    private final Set<String> sending = ConcurrentHashMap.newKeySet();
 
     public MailOutbox(DataSource dataSource, Instances instances, MailRetryPolicy policy, Duration outagePatience) {
         this.outagePatience = outagePatience;
@@ -32,11 +36,13 @@ public class MailOutbox {
         this.policy = policy;
     }
 
-    /** topup_ids of up to {@code limit} emails due now and not held by a live sender. */
+    /** topup_ids of up to {@code limit} emails due now and not being sent by a live sender. */
     public List<String> due(int limit) {
         return jdbc.queryForList("SELECT topup_id FROM mail_outbox WHERE status = 'PENDING'"
-                + " AND next_attempt_at <= CURRENT_TIMESTAMP AND " + instances.claimIsFree("CURRENT_TIMESTAMP")
-                + " ORDER BY next_attempt_at FETCH FIRST " + limit + " ROWS ONLY", String.class);
+                        + " AND next_attempt_at <= CURRENT_TIMESTAMP AND (claimed_by = ? OR "
+                        + instances.claimIsFree("CURRENT_TIMESTAMP") + ") ORDER BY next_attempt_at FETCH FIRST "
+                        + (limit + sending.size()) + " ROWS ONLY", String.class, instances.id()).stream()
+                .filter(topupId -> !sending.contains(topupId)).limit(limit).toList();
     }
 
     /**
@@ -44,14 +50,24 @@ public class MailOutbox {
      * attempt number (the claim's token), or 0 when it is not due, already sent, or held by another sender.
      */
     public int claim(@ExchangeProperty("topupId") String topupId) {
+        if (!sending.add(topupId)) {
+            return 0;
+        }
         int claimed = jdbc.update("UPDATE mail_outbox SET claimed_by = ?, claimed_until = " + later()
                         + ", attempts = attempts + 1 WHERE topup_id = ? AND status = 'PENDING'"
-                        + " AND next_attempt_at <= CURRENT_TIMESTAMP AND " + instances.claimIsFree("CURRENT_TIMESTAMP"),
-                instances.id(), policy.claimMs(), topupId);
+                        + " AND next_attempt_at <= CURRENT_TIMESTAMP AND (claimed_by = ? OR "
+                        + instances.claimIsFree("CURRENT_TIMESTAMP") + ")",
+                instances.id(), policy.claimMs(), topupId, instances.id());
         if (claimed == 0) {
+            sending.remove(topupId);
             return 0;
         }
         return jdbc.queryForObject("SELECT attempts FROM mail_outbox WHERE topup_id = ?", Integer.class, topupId);
+    }
+
+    /** The sender is done with the email, whatever happened: if it is still due, this instance may take it again. */
+    public void release(@ExchangeProperty("topupId") String topupId) {
+        sending.remove(topupId);
     }
 
     /** The email, with its eSIM and order, to compose (columns as EsimEmail.compose reads them). */

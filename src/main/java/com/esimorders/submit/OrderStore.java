@@ -65,6 +65,8 @@ public class OrderStore {
      */
     public Recorded record(Order order) {
         OrderSource source = order.source();
+        // held from before it exists: recovery must not take a new order between its commit and its first attempt
+        boolean held = sending.add(order.externalOrderId());
         try {
             transaction.executeWithoutResult(status -> {
                 Customer customer = order.customer() == null ? new Customer(null, null) : order.customer();
@@ -81,9 +83,14 @@ public class OrderStore {
                 }
                 history(order.externalOrderId(), null, OrderStatus.RECEIVED, 0, "from " + source.type() + " " + source.ref());
             });
-            sending.add(order.externalOrderId());
             return new Recorded(true, OrderStatus.RECEIVED.name(), source);
-        } catch (DuplicateKeyException e) {
+        } catch (RuntimeException e) {
+            if (held) {
+                sending.remove(order.externalOrderId());
+            }
+            if (!(e instanceof DuplicateKeyException)) {
+                throw e;
+            }
             Map<String, Object> row = jdbc.queryForMap("SELECT status, source_type, source_ref FROM orders"
                     + " WHERE external_order_id = ?", order.externalOrderId());
             return new Recorded(false, text(row, "status"),

@@ -26,6 +26,9 @@ import java.util.Properties;
 import org.junit.jupiter.api.Tag;
 import com.esimorders.db.Instances;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -78,30 +81,43 @@ class MailOutboxTest {
     }
 
     @Test
-    void emailsAKilledInstanceHadClaimedAreSentOnceItIsSeenDead() throws Exception {
+    void emailsAKilledInstanceHadClaimedAreSentOnceItIsSeenDeadAndALiveInstancesAreLeftAlone() throws Exception {
         try (TestApp app = TestApp.start(Map.of("esim.webhook.token", "t", "esim.mail.poll-interval", "200",
                 "esim.instance.heartbeat-ms", "200", "esim.instance.dead-after-ms", "1000"))) {
             JdbcTemplate jdbc = app.jdbc();
             String orderId = orderId();
             String heldByKilled = topupId();
-            String heldByLive = topupId();
-            order(jdbc, orderId, "COMPLETED", "claimed@customer.example", "FILE", JAPAN, 2);
-            String liveInstance = app.context().getRegistry().lookupByNameAndType("instances", Instances.class).id();
+            String heldByOtherLive = topupId();
+            String heldByThisOneHalfway = topupId();
+            order(jdbc, orderId, "COMPLETED", "claimed@customer.example", "FILE", JAPAN, 3);
+            String thisInstance = app.context().getRegistry().lookupByNameAndType("instances", Instances.class).id();
+            jdbc.update("INSERT INTO app_instances (instance_id) VALUES ('other-live-instance')");
+            // the other instance beats, as a live one does
+            ScheduledExecutorService otherInstance = Executors.newSingleThreadScheduledExecutor();
+            otherInstance.scheduleAtFixedRate(() -> jdbc.update("UPDATE app_instances SET heartbeat_at = CURRENT_TIMESTAMP"
+                    + " WHERE instance_id = 'other-live-instance'"), 0, 200, TimeUnit.MILLISECONDS);
             for (String[] held : List.of(new String[] {heldByKilled, "killed-instance"},
-                    new String[] {heldByLive, liveInstance})) {
+                    new String[] {heldByOtherLive, "other-live-instance"},
+                    // this instance's send failed halfway (e.g. a database outage): nobody here is sending it
+                    new String[] {heldByThisOneHalfway, thisInstance})) {
                 jdbc.update("INSERT INTO esim_items (topup_id, external_order_id, option_id, status, iccid, smdp,"
                         + " activation_code, download_link) VALUES (?, ?, ?, 'DELIVERED', '8982000', 'smdp.example.com',"
                         + " 'ACT', ?)", held[0], orderId, JAPAN, lpa(held[0]));
-                // claimed five minutes ahead: only the claimer's death frees it sooner
+                // claimed five minutes ahead: only the claimer's death, or its own retake, frees it sooner
                 jdbc.update("INSERT INTO mail_outbox (topup_id, recipient, status, attempts, claimed_by, claimed_until)"
                         + " VALUES (?, 'claimed@customer.example', 'PENDING', 1, ?, CURRENT_TIMESTAMP + INTERVAL '5' MINUTE)",
                         held[0], held[1]);
             }
 
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(status(jdbc, heldByKilled)).isEqualTo("SENT"));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertThat(status(jdbc, heldByKilled)).isEqualTo("SENT");
+                assertThat(status(jdbc, heldByThisOneHalfway)).isEqualTo("SENT");
+            });
             assertThat(app.dataDir.resolve("outbox").resolve(heldByKilled + ".eml")).exists();
-            // a live instance's claim is respected until it runs out
-            await().during(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(status(jdbc, heldByLive)).isEqualTo("PENDING"));
+            // another live instance's claim is respected until it runs out
+            await().during(Duration.ofSeconds(2)).untilAsserted(() ->
+                    assertThat(status(jdbc, heldByOtherLive)).isEqualTo("PENDING"));
+            otherInstance.shutdownNow();
         }
     }
 
