@@ -86,7 +86,7 @@ class OpsPageBrowserTest {
         // the lists load with the token: the failed order and the quarantined webhook are there
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#failed-list tbody"), id));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#quarantine-list tbody"),
-                "unknown topup_id"));
+                "unknown external_order_id"));
 
         browser.findElement(By.id("order-id")).sendKeys(id);
         browser.findElement(By.id("find")).click();
