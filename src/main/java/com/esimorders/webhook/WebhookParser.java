@@ -44,13 +44,13 @@ public final class WebhookParser {
         REQUIRED.forEach((field, maxLength) -> webhook.put(field, text(json, field, maxLength, true)));
         OPTIONAL.forEach((field, maxLength) -> webhook.put(field, text(json, field, maxLength, false)));
         if (!TOPUP_ID.matcher((String) webhook.get("topup_id")).matches()) {
-            throw new InvalidWebhookException("topup_id", "topup_id must be 1 to 26 digits");
+            throw new InvalidWebhookException("topup_id must be 1 to 26 digits");
         }
         String expiry = (String) webhook.get("expired_date");
         try {
             webhook.put("expired_date", expiry == null ? null : LocalDate.parse(expiry));
         } catch (DateTimeParseException e) {
-            throw new InvalidWebhookException("expired_date", "expired_date must be a date as yyyy-MM-dd");
+            throw new InvalidWebhookException("expired_date must be a date as yyyy-MM-dd");
         }
         webhook.put("payload", body);
         return webhook;
@@ -81,10 +81,10 @@ public final class WebhookParser {
         try {
             json = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
         } catch (IOException e) {
-            throw new InvalidWebhookException(null, "body is not valid JSON");
+            throw new InvalidWebhookException("body is not valid JSON");
         }
         if (json == null || !json.isObject()) {
-            throw new InvalidWebhookException(null, "body must be a JSON object");
+            throw new InvalidWebhookException("body must be a JSON object");
         }
         return json;
     }
@@ -93,18 +93,18 @@ public final class WebhookParser {
         JsonNode node = json.get(field);
         if (node == null || node.isNull()) {
             if (required) {
-                throw new InvalidWebhookException(field, field + " is missing");
+                throw new InvalidWebhookException(field + " is missing");
             }
             return null;
         }
         // a whole number where a string was expected (a topup_id sent as a number) is read as its digits
         boolean usable = node.isTextual() || node.isIntegralNumber();
         if (!usable || node.asText().isBlank()) {
-            throw new InvalidWebhookException(field, field + " must be a non-empty string");
+            throw new InvalidWebhookException(field + " must be a non-empty string");
         }
         String value = node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.asText().trim();
         if (value.length() > maxLength) {
-            throw new InvalidWebhookException(field, field + " is longer than " + maxLength + " characters");
+            throw new InvalidWebhookException(field + " is longer than " + maxLength + " characters");
         }
         return value;
     }
