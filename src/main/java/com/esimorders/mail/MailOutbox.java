@@ -53,16 +53,21 @@ public class MailOutbox {
         if (!sending.add(topupId)) {
             return 0;
         }
-        int claimed = jdbc.update("UPDATE mail_outbox SET claimed_by = ?, claimed_until = " + later()
-                        + ", attempts = attempts + 1 WHERE topup_id = ? AND status = 'PENDING'"
-                        + " AND next_attempt_at <= CURRENT_TIMESTAMP AND (claimed_by = ? OR "
-                        + instances.claimIsFree("CURRENT_TIMESTAMP") + ")",
-                instances.id(), policy.claimMs(), topupId, instances.id());
-        if (claimed == 0) {
+        try {
+            int claimed = jdbc.update("UPDATE mail_outbox SET claimed_by = ?, claimed_until = " + later()
+                            + ", attempts = attempts + 1 WHERE topup_id = ? AND status = 'PENDING'"
+                            + " AND next_attempt_at <= CURRENT_TIMESTAMP AND (claimed_by = ? OR "
+                            + instances.claimIsFree("CURRENT_TIMESTAMP") + ")",
+                    instances.id(), policy.claimMs(), topupId, instances.id());
+            if (claimed == 1) {
+                return jdbc.queryForObject("SELECT attempts FROM mail_outbox WHERE topup_id = ?", Integer.class, topupId);
+            }
+        } catch (RuntimeException e) {
             sending.remove(topupId);
-            return 0;
+            throw e;
         }
-        return jdbc.queryForObject("SELECT attempts FROM mail_outbox WHERE topup_id = ?", Integer.class, topupId);
+        sending.remove(topupId);
+        return 0;
     }
 
     /** The sender is done with the email, whatever happened: if it is still due, this instance may take it again. */

@@ -136,7 +136,9 @@ public class OrderStore {
             return OptionalInt.empty();
         }
         Timestamp now = now();
-        OptionalInt token = transaction.execute(status -> {
+        OptionalInt token;
+        try {
+            token = transaction.execute(status -> {
             List<Integer> held = jdbc.queryForList("SELECT attempts FROM orders WHERE external_order_id = ?"
                     + " AND status IN ('RECEIVED', 'SENDING') AND (claimed_by = ? OR " + instances.claimIsFree("?")
                     + ")", Integer.class, externalOrderId, instances.id(), now);
@@ -148,7 +150,11 @@ public class OrderStore {
                     + " AND attempts = ? AND status IN ('RECEIVED', 'SENDING')", instances.id(), claimUntil(),
                     externalOrderId, attempts);
             return claimed == 1 ? OptionalInt.of(attempts) : OptionalInt.empty();
-        });
+            });
+        } catch (RuntimeException e) {
+            sending.remove(externalOrderId);
+            throw e;
+        }
         if (token.isEmpty()) {
             sending.remove(externalOrderId);
         }
@@ -157,7 +163,12 @@ public class OrderStore {
 
     /** The sender is done with the order (whatever the outcome): this instance may take it again if it waits. */
     public void release(@ExchangeProperty("esimOrder") Order order) {
-        sending.remove(order.externalOrderId());
+        giveBack(order.externalOrderId());
+    }
+
+    /** The same as {@link #release}, by id: for a taken order that could not be handed to its sender. */
+    public void giveBack(String externalOrderId) {
+        sending.remove(externalOrderId);
     }
 
     /**
@@ -240,20 +251,32 @@ public class OrderStore {
      * caller. Answers the token, or empty when the order is in another state.
      */
     public OptionalInt reopen(String externalOrderId, boolean allowRejected, String detail) {
-        return transaction.execute(status -> {
-            OrderStatus from = lockedStatus(externalOrderId);
-            if (from != OrderStatus.FAILED && !(allowRejected && from == OrderStatus.REJECTED)) {
-                return OptionalInt.empty();
-            }
-            int token = jdbc.queryForObject("SELECT attempts FROM orders WHERE external_order_id = ?", Integer.class,
-                    externalOrderId);
-            jdbc.update("UPDATE orders SET status = 'RECEIVED', claimed_by = ?, claimed_until = ?,"
-                    + " updated_at = CURRENT_TIMESTAMP WHERE external_order_id = ?", instances.id(), claimUntil(),
-                    externalOrderId);
-            history(externalOrderId, from, OrderStatus.RECEIVED, token, detail);
-            sending.add(externalOrderId);
-            return OptionalInt.of(token);
-        });
+        if (!sending.add(externalOrderId)) {
+            return OptionalInt.empty();
+        }
+        OptionalInt token;
+        try {
+            token = transaction.execute(status -> {
+                OrderStatus from = lockedStatus(externalOrderId);
+                if (from != OrderStatus.FAILED && !(allowRejected && from == OrderStatus.REJECTED)) {
+                    return OptionalInt.empty();
+                }
+                int attempts = jdbc.queryForObject("SELECT attempts FROM orders WHERE external_order_id = ?",
+                        Integer.class, externalOrderId);
+                jdbc.update("UPDATE orders SET status = 'RECEIVED', claimed_by = ?, claimed_until = ?,"
+                        + " updated_at = CURRENT_TIMESTAMP WHERE external_order_id = ?", instances.id(), claimUntil(),
+                        externalOrderId);
+                history(externalOrderId, from, OrderStatus.RECEIVED, attempts, detail);
+                return OptionalInt.of(attempts);
+            });
+        } catch (RuntimeException e) {
+            sending.remove(externalOrderId);
+            throw e;
+        }
+        if (token.isEmpty()) {
+            sending.remove(externalOrderId);
+        }
+        return token;
     }
 
     /** Conditional move of a held order: only from SENDING and only with the token of the current attempt. */

@@ -65,7 +65,7 @@ public class Submission {
         OptionalInt token = store.claim(id);
         if (token.isPresent()) {
             LOG.info("Recovering order {}: sending it again with the same external_order_id", id);
-            send(exchange, store.load(id), token.getAsInt());
+            sendTaken(exchange, id, token.getAsInt());
         } else {
             answer(exchange, store.outcome(id));
         }
@@ -81,7 +81,7 @@ public class Submission {
         OptionalInt token = store.reopen(id, allowRejected, "replay requested by operator");
         if (token.isPresent()) {
             LOG.info("Replaying order {}", id);
-            send(exchange, store.load(id), token.getAsInt());
+            sendTaken(exchange, id, token.getAsInt());
         } else {
             LOG.warn("Order {} is {}: not replayed", id, store.status(id));
             answer(exchange, store.outcome(id));
@@ -102,7 +102,7 @@ public class Submission {
             OptionalInt token = store.claim(id);
             if (token.isPresent()) {
                 LOG.info("Order {} was left unfinished: sending it again with the same external_order_id", id);
-                send(exchange, store.load(id), token.getAsInt());
+                sendTaken(exchange, id, token.getAsInt());
                 return;
             }
             if (System.nanoTime() > deadline) {
@@ -115,6 +115,18 @@ public class Submission {
 
     private static boolean sameInput(Order.OrderSource recorded, Order.OrderSource incoming) {
         return Objects.equals(recorded.type(), incoming.type()) && Objects.equals(recorded.ref(), incoming.ref());
+    }
+
+    /** An order just taken by this sender: loaded to be sent, or given back when it cannot be loaded. */
+    private void sendTaken(Exchange exchange, String id, int token) {
+        Order order;
+        try {
+            order = store.load(id);
+        } catch (RuntimeException e) {
+            store.giveBack(id);
+            throw e;
+        }
+        send(exchange, order, token);
     }
 
     private static void send(Exchange exchange, Order order, int token) {
