@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -132,13 +133,8 @@ public class OrderStore {
      * The caller sends it and then {@link #release releases} it.
      */
     public OptionalInt claim(String externalOrderId) {
-        if (!sending.add(externalOrderId)) {
-            return OptionalInt.empty();
-        }
         Timestamp now = now();
-        OptionalInt token;
-        try {
-            token = transaction.execute(status -> {
+        return holding(externalOrderId, () -> transaction.execute(status -> {
             List<Integer> held = jdbc.queryForList("SELECT attempts FROM orders WHERE external_order_id = ?"
                     + " AND status IN ('RECEIVED', 'SENDING') AND (claimed_by = ? OR " + instances.claimIsFree("?")
                     + ")", Integer.class, externalOrderId, instances.id(), now);
@@ -150,7 +146,20 @@ public class OrderStore {
                     + " AND attempts = ? AND status IN ('RECEIVED', 'SENDING')", instances.id(), claimUntil(),
                     externalOrderId, attempts);
             return claimed == 1 ? OptionalInt.of(attempts) : OptionalInt.empty();
-            });
+        }));
+    }
+
+    /**
+     * Runs {@code take} with the order marked as being sent by this instance (so that no other sender here takes
+     * it meanwhile), and gives it back unless {@code take} answered a token.
+     */
+    private OptionalInt holding(String externalOrderId, Supplier<OptionalInt> take) {
+        if (!sending.add(externalOrderId)) {
+            return OptionalInt.empty();
+        }
+        OptionalInt token;
+        try {
+            token = take.get();
         } catch (RuntimeException e) {
             sending.remove(externalOrderId);
             throw e;
@@ -251,32 +260,19 @@ public class OrderStore {
      * caller. Answers the token, or empty when the order is in another state.
      */
     public OptionalInt reopen(String externalOrderId, boolean allowRejected, String detail) {
-        if (!sending.add(externalOrderId)) {
-            return OptionalInt.empty();
-        }
-        OptionalInt token;
-        try {
-            token = transaction.execute(status -> {
-                OrderStatus from = lockedStatus(externalOrderId);
-                if (from != OrderStatus.FAILED && !(allowRejected && from == OrderStatus.REJECTED)) {
-                    return OptionalInt.empty();
-                }
-                int attempts = jdbc.queryForObject("SELECT attempts FROM orders WHERE external_order_id = ?",
-                        Integer.class, externalOrderId);
-                jdbc.update("UPDATE orders SET status = 'RECEIVED', claimed_by = ?, claimed_until = ?,"
-                        + " updated_at = CURRENT_TIMESTAMP WHERE external_order_id = ?", instances.id(), claimUntil(),
-                        externalOrderId);
-                history(externalOrderId, from, OrderStatus.RECEIVED, attempts, detail);
-                return OptionalInt.of(attempts);
-            });
-        } catch (RuntimeException e) {
-            sending.remove(externalOrderId);
-            throw e;
-        }
-        if (token.isEmpty()) {
-            sending.remove(externalOrderId);
-        }
-        return token;
+        return holding(externalOrderId, () -> transaction.execute(status -> {
+            OrderStatus from = lockedStatus(externalOrderId);
+            if (from != OrderStatus.FAILED && !(allowRejected && from == OrderStatus.REJECTED)) {
+                return OptionalInt.empty();
+            }
+            int attempts = jdbc.queryForObject("SELECT attempts FROM orders WHERE external_order_id = ?",
+                    Integer.class, externalOrderId);
+            jdbc.update("UPDATE orders SET status = 'RECEIVED', claimed_by = ?, claimed_until = ?,"
+                    + " updated_at = CURRENT_TIMESTAMP WHERE external_order_id = ?", instances.id(), claimUntil(),
+                    externalOrderId);
+            history(externalOrderId, from, OrderStatus.RECEIVED, attempts, detail);
+            return OptionalInt.of(attempts);
+        }));
     }
 
     /** Conditional move of a held order: only from SENDING and only with the token of the current attempt. */
