@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -73,27 +74,32 @@ public class FileIntake {
 
     /** An order came back from direct:submit-order. */
     public void recordOutcome(@ExchangeProperty(RUN) FileRun run, @ExchangeProperty(ENTRY) FileEntry entry,
-            OrderOutcome outcome) throws IOException {
+            @ExchangeProperty(Exchange.SPLIT_INDEX) int index, OrderOutcome outcome) throws IOException {
         String status = outcome.duplicate() ? DUPLICATE : outcome.status().name();
         String error = outcome.duplicate()
                 ? "already recorded as " + outcome.status() + (outcome.errors().isEmpty() ? "" : ": " + String.join("; ", outcome.errors()))
                 : String.join("; ", outcome.errors());
         List<String> topups = topupsPerLine(entry, outcome);
+        List<ResultsFile.Row> rows = new ArrayList<>();
         for (int i = 0; i < entry.lines().size(); i++) {
             FileEntry.Line line = entry.lines().get(i);
-            run.results.write(line.number(), line.externalOrderId(), line.optionId(), topups.get(i), status,
-                    error.isEmpty() ? null : error);
+            rows.add(new ResultsFile.Row(line.number(), line.externalOrderId(), line.optionId(), topups.get(i), status,
+                    error.isEmpty() ? null : error));
         }
+        run.results.write(index, rows);
         finished(run, status, entry, true);
     }
 
     /** Lines that could not become an order. */
-    public void recordInvalid(@ExchangeProperty(RUN) FileRun run, @ExchangeProperty(ENTRY) FileEntry entry)
-            throws IOException {
+    public void recordInvalid(@ExchangeProperty(RUN) FileRun run, @ExchangeProperty(ENTRY) FileEntry entry,
+            @ExchangeProperty(Exchange.SPLIT_INDEX) int index) throws IOException {
+        List<ResultsFile.Row> rows = new ArrayList<>();
         for (FileEntry.Line line : entry.lines()) {
-            run.results.write(line.number(), line.externalOrderId(), line.optionId(), null, INVALID, line.error());
+            rows.add(new ResultsFile.Row(line.number(), line.externalOrderId(), line.optionId(), null, INVALID,
+                    line.error()));
             LOG.info("{} line {}: invalid: {}", run.fileName, line.number(), line.error());
         }
+        run.results.write(index, rows);
         finished(run, INVALID, entry, false);
     }
 
@@ -102,15 +108,18 @@ public class FileIntake {
      * thrown again instead: it stops the file, which is read again later.
      */
     public void recordError(@ExchangeProperty(RUN) FileRun run, @ExchangeProperty(ENTRY) FileEntry entry,
-            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) throws Exception {
+            @ExchangeProperty(Exchange.SPLIT_INDEX) int index, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause)
+            throws Exception {
         if (DatabaseOutage.isOutage(cause)) {
             throw cause;
         }
         String error = "not processed: " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
                 : cause.getMessage());
+        List<ResultsFile.Row> rows = new ArrayList<>();
         for (FileEntry.Line line : entry.lines()) {
-            run.results.write(line.number(), line.externalOrderId(), line.optionId(), null, ERROR, error);
+            rows.add(new ResultsFile.Row(line.number(), line.externalOrderId(), line.optionId(), null, ERROR, error));
         }
+        run.results.write(index, rows);
         LOG.warn("{} lines {}: order {} failed ({})", run.fileName, entry.lineRange(),
                 entry.order().externalOrderId(), cause.getClass().getSimpleName());
         finished(run, ERROR, entry, false);
@@ -129,9 +138,9 @@ public class FileIntake {
                     run.fileName, cause.getClass().getSimpleName());
             throw cause;
         }
-        run.results.write(0, null, null, null, ERROR, "the file could not be processed: "
-                + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
-        Path results = run.results.commit();
+        Path results = run.results.commit(new ResultsFile.Row(0, null, null, null, ERROR,
+                "the file could not be processed: "
+                        + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())));
         exchange.setProperty(FOLDER, "error");
         LOG.error("{}: could not be processed ({}); moved to error/, results in {}", run.fileName, cause.toString(),
                 results.getFileName());

@@ -21,8 +21,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * when the caller sets them (the queue intake answering the message in hand, also for a duplicate of an order that
  * came from elsewhere); otherwise they are looked up in {@code orders}, and other orders get no event.
  * The event is a new message: nothing of the caller's headers goes with it.
+ * <p>
+ * A queue order owes its event ({@code orders.event_due}) from when it is recorded until an event of its final
+ * state is published; {@link #overdue} finds the ones a crash left owed, for recovery to publish.
  */
 public class OrderEvents {
+
+    /** The source type whose orders get events. */
+    public static final String OWED_BY_SOURCE = "QUEUE";
 
     public record OrderEvent(String event, String externalOrderId, String status, List<String> topupIds,
             List<String> errors) {
@@ -71,6 +77,21 @@ public class OrderEvents {
         if (sent.getException() != null) {
             throw sent.getException();
         }
+        if (!outcome.duplicate()) {
+            jdbc.update("UPDATE orders SET event_due = FALSE WHERE external_order_id = ? AND event_due = TRUE"
+                    + " AND status = ? AND status NOT IN ('RECEIVED', 'SENDING')", outcome.externalOrderId(),
+                    outcome.status().name());
+        }
+    }
+
+    /**
+     * Up to {@code limit} queue orders in a final state whose event is still owed a while after they got there (the
+     * instance that sent them died before publishing).
+     */
+    public List<String> overdue(int limit) {
+        return jdbc.queryForList("SELECT external_order_id FROM orders WHERE event_due = TRUE"
+                + " AND status NOT IN ('RECEIVED', 'SENDING') AND updated_at < CURRENT_TIMESTAMP - INTERVAL '30' SECOND"
+                + " ORDER BY updated_at FETCH FIRST " + limit + " ROWS ONLY", String.class);
     }
 
     private synchronized ProducerTemplate producer() {

@@ -1,6 +1,7 @@
 package com.esimorders.submit;
 
 import com.esimorders.db.Instances;
+import com.esimorders.intake.OrderEvents;
 import com.esimorders.order.Order;
 import com.esimorders.order.Order.Customer;
 import com.esimorders.order.Order.OrderProduct;
@@ -72,11 +73,11 @@ public class OrderStore {
             transaction.executeWithoutResult(status -> {
                 Customer customer = order.customer() == null ? new Customer(null, null) : order.customer();
                 jdbc.update("INSERT INTO orders (external_order_id, status, customer_email, customer_name, source_type,"
-                                + " source_ref, reply_to, correlation_id, claimed_by, claimed_until)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                + " source_ref, reply_to, correlation_id, claimed_by, claimed_until, event_due)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         order.externalOrderId(), OrderStatus.RECEIVED.name(), customer.email(), customer.name(),
                         source.type(), truncate(source.ref(), 1000), source.replyTo(), source.correlationId(),
-                        instances.id(), claimUntil());
+                        instances.id(), claimUntil(), OrderEvents.OWED_BY_SOURCE.equals(source.type()));
                 int lineNo = 1;
                 for (OrderProduct product : order.products()) {
                     jdbc.update("INSERT INTO order_lines (external_order_id, line_no, option_id, qty) VALUES (?, ?, ?, ?)",

@@ -8,6 +8,7 @@ import com.esimorders.TestApp;
 import com.esimorders.order.Order;
 import com.esimorders.order.OrderOutcome;
 import com.esimorders.order.OrderStatus;
+import com.esimorders.sandbox.SandboxFaults;
 import com.esimorders.tools.SendOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Connection;
@@ -48,6 +49,7 @@ class QueueIntakeTest {
         Map<String, String> settings = new HashMap<>();
         settings.put("esim.jms.max-deliveries", "3");
         settings.put("esim.sandbox.webhook-delay-ms", "100");
+        settings.put("esim.recovery.interval-ms", "1000");
         app = TestApp.start(settings);
         connection = new ActiveMQConnectionFactory("tcp://localhost:" + app.property("esim.broker.embedded-port"))
                 .createConnection();
@@ -258,6 +260,51 @@ class QueueIntakeTest {
     static String order(String id, String optionId, int qty) {
         return "{\"external_order_id\":\"" + id + "\",\"products\":[{\"option_id\":\"" + optionId + "\",\"qty\":" + qty
                 + "}],\"customer\":{\"name\":\"Queue Customer\"}}";
+    }
+
+    @Test
+    void aMessageIsAcknowledgedOnceItsOrderIsRecordedSoAProviderOutageHoldsNoConsumer() throws Exception {
+        SandboxFaults sandbox = app.context().getRegistry().lookupByNameAndType("sandboxFaults", SandboxFaults.class);
+        List<String> ids = List.of("Q-30", "Q-31", "Q-32", "Q-33", "Q-34", "Q-35");
+        int takenBefore = sandbox.ordersTaken();
+        sandbox.setRate(SandboxFaults.Fault.UNAVAILABLE, 1.0);
+        try {
+            // three times as many messages as JMS consumers: each consumer goes on once its order is recorded
+            for (String id : ids) {
+                send(withCorrelation(order(id, JP, 1), "corr-" + id));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.jdbc().queryForObject(
+                    "SELECT COUNT(*) FROM orders WHERE external_order_id IN ('Q-30','Q-31','Q-32','Q-33','Q-34','Q-35')"
+                            + " AND status IN ('RECEIVED', 'SENDING')", Integer.class) == ids.size());
+            assertThat(sandbox.ordersTaken()).as("the provider is down").isEqualTo(takenBefore);
+        } finally {
+            sandbox.setRate(SandboxFaults.Fault.UNAVAILABLE, 0);
+        }
+
+        // the senders retry, and each outcome is still published
+        for (String id : ids) {
+            JsonNode event = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", "corr-" + id)).getText());
+            assertThat(event.path("event").asText()).isEqualTo("accepted");
+            assertThat(event.path("external_order_id").asText()).isEqualTo(id);
+        }
+        assertThat(app.jdbc().queryForObject("SELECT COUNT(*) FROM orders WHERE external_order_id IN"
+                + " ('Q-30','Q-31','Q-32','Q-33','Q-34','Q-35') AND event_due = FALSE", Integer.class)).isEqualTo(6);
+    }
+
+    @Test
+    void anOutcomeEventThatAStoppedInstanceOwedIsPublishedByRecovery() throws Exception {
+        // what a crash right after the order's final state and before its event leaves behind
+        app.jdbc().update("INSERT INTO orders (external_order_id, status, source_type, source_ref, correlation_id,"
+                + " event_due, updated_at) VALUES ('Q-40', 'REJECTED', 'QUEUE', 'ID:msg-40', 'corr-Q-40', TRUE,"
+                + " CURRENT_TIMESTAMP - INTERVAL '5' MINUTE)");
+
+        JsonNode event = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", "corr-Q-40")).getText());
+
+        assertThat(event.path("event").asText()).isEqualTo("rejected");
+        assertThat(event.path("external_order_id").asText()).isEqualTo("Q-40");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !app.jdbc().queryForObject(
+                "SELECT event_due FROM orders WHERE external_order_id = 'Q-40'", Boolean.class));
+        assertThat(receiveOrNull("esim.orders.results", "corr-Q-40", 3000)).as("published once").isNull();
     }
 
     private static TextMessage withCorrelation(String text, String correlationId) throws JMSException {

@@ -11,6 +11,7 @@ import static com.esimorders.webhook.Webhooks.topupId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.esimorders.mail.QrDecoder;
 import com.esimorders.TestApp;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;

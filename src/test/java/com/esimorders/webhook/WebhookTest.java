@@ -14,6 +14,7 @@ import static com.esimorders.webhook.Webhooks.topupId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.esimorders.mail.QrDecoder;
 import com.esimorders.LogCapture;
 import com.esimorders.TestApp;
 import com.esimorders.order.OrderOutcome;

@@ -1,4 +1,4 @@
-package com.esimorders.webhook;
+package com.esimorders.mail;
 
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.DecodeHintType;
@@ -11,12 +11,12 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /** Reads a QR code PNG back to its text (zxing core; the javase module is not needed). */
-final class QrDecoder {
+public final class QrDecoder {
 
     private QrDecoder() {
     }
 
-    static String decode(byte[] png) throws Exception {
+    public static String decode(byte[] png) throws Exception {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
         RGBLuminanceSource source = new RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels);
