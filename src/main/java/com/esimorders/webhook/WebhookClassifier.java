@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides what a parsed webhook is, from the rows the store-webhook route read under the order's lock
- * (headers {@code order}, {@code item}, {@code units}). Sets header {@code outcome} to
+ * (headers {@code order}, {@code item}, {@code units}), unless the route already applied it to an item we ordered
+ * ({@link #appliedToOrderedItem}). Sets header {@code outcome} to
  * <ul>
  * <li>APPLY_ORDERED: the topup_id is an item we ordered and still waits for its eSIM;</li>
  * <li>APPLY_NEW: the webhook came before the order's response: the order is ours, the option is one of its lines
@@ -38,6 +39,13 @@ public final class WebhookClassifier {
 
     public WebhookClassifier(String opsRecipient) {
         this.opsRecipient = opsRecipient;
+    }
+
+    /** The usual case, already written: the eSIM of an item we ordered and that was waiting for it. */
+    @SuppressWarnings("unchecked")
+    public void appliedToOrderedItem(Exchange exchange) {
+        Message message = exchange.getMessage();
+        decided(message, message.getHeader("order", Map.class), "APPLY_ORDERED", null);
     }
 
     @SuppressWarnings("unchecked")
@@ -79,6 +87,10 @@ public final class WebhookClassifier {
         } else {
             outcome = "APPLY_NEW";
         }
+        decided(message, order, outcome, reason);
+    }
+
+    private void decided(Message message, Map<String, Object> order, String outcome, String reason) {
         message.setHeader("outcome", outcome);
         message.setHeader("event", outcome.startsWith("APPLY") ? "APPLIED" : "QUARANTINE".equals(outcome) ? null : outcome);
         message.setHeader("reason", reason);
