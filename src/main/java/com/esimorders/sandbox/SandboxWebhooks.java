@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +49,11 @@ public final class SandboxWebhooks extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        executor = context.getExecutorServiceManager().newScheduledThreadPool(this, "SandboxWebhooks", THREADS);
+        // no bound on the webhooks waiting: a benchmark delays thousands, and the order they belong to is already
+        // taken (Camel's default profile refuses a task beyond 1,000 queued, which failed taken orders)
+        ThreadPoolProfile profile = new ThreadPoolProfileBuilder("SandboxWebhooks").poolSize(THREADS).maxQueueSize(-1)
+                .build();
+        executor = context.getExecutorServiceManager().newScheduledThreadPool(this, "SandboxWebhooks", profile);
     }
 
     @Override
