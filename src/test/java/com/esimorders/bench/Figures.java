@@ -1,0 +1,611 @@
+package com.esimorders.bench;
+
+import com.esimorders.Json;
+import com.esimorders.PlanCatalogue;
+import com.esimorders.bench.Bench.Figure;
+import com.esimorders.bench.RawWebhookTransaction.Esim;
+import com.esimorders.mail.EsimEmail;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.commons.csv.CSVRecord;
+
+/** The figures: one method each, called once per run, adding that run's values to the figure's rows. */
+final class Figures {
+
+    static final List<String> ALL = List.of("webhooks", "emails", "batch-latency", "queue-latency", "batch-overhead",
+            "memory", "startup", "e2e");
+
+    static final int SECONDS = Bench.knob("BENCH_SECONDS", 60);
+    static final String DB = Bench.knob("BENCH_DB", "h2");
+    static final int WEBHOOK_ORDERS = Bench.knob("BENCH_WEBHOOK_ORDERS", 20_000);
+    static final int WEBHOOK_THREADS = Bench.knob("BENCH_WEBHOOK_THREADS", 32);
+    static final int ORDERS = Bench.knob("BENCH_ORDERS", 10_000);
+    static final int OVERHEAD_CONCURRENCY = Bench.knob("BENCH_OVERHEAD_CONCURRENCY", 8);
+    static final int EMAIL_SECONDS = Bench.knob("BENCH_EMAIL_SECONDS", 10);
+    static final int MEMORY_LINES = Bench.knob("BENCH_MEMORY_LINES", 1_000_000);
+    static final int E2E_ORDERS = Bench.knob("BENCH_E2E_ORDERS", 1_000);
+    static final boolean KEEP = Bench.knob("BENCH_KEEP", 0) == 1;
+    static final String WEBHOOK_PATH = "/webhooks/esim/dev-webhook-token";
+
+    /** emails/s the application reached in the webhooks figure, by run: the emails figure shows them too. */
+    private static final Map<Integer, Double> APP_EMAILS_PER_SECOND = new ConcurrentHashMap<>();
+
+    private Figures() {
+    }
+
+    static String title(String name) {
+        return switch (name) {
+            case "webhooks" -> "1. webhooks: webhook throughput and latency while emails go out";
+            case "emails" -> "2. emails: emails composed and handed to SMTP per second";
+            case "batch-latency" -> "3. batch-latency: a drop file against a provider with 100 ms latency";
+            case "queue-latency" -> "4. queue-latency: queue orders against a provider with 100 ms latency";
+            case "batch-overhead" -> "5. batch-overhead: a drop file against a provider with no latency";
+            case "memory" -> "6. memory: a 1,000,000-line drop file under -Xmx128m";
+            case "startup" -> "7. startup: prod profile, start to healthy, idle memory";
+            case "e2e" -> "8. e2e: from file drop to the last email";
+            default -> name;
+        };
+    }
+
+    static String description(String name) {
+        return switch (name) {
+            case "webhooks" -> "Dev profile, emails by SMTP to GreenMail (in the harness). " + WEBHOOK_ORDERS
+                    + " one-unit orders are dropped as a CSV (the sandbox's own webhooks delayed by a day) and the"
+                    + " harness waits until all are ACCEPTED; then " + WEBHOOK_THREADS + " closed-loop senders (keep-alive"
+                    + " HTTP/1.1, one request after the other) each POST a valid webhook for a distinct recorded eSIM"
+                    + " (topup_id from the results file) for " + SECONDS + " s, or until every eSIM has had its webhook."
+                    + " Latency is per request (all of them, sorted). Emails/s counts the emails GreenMail accepted"
+                    + " during the load. Then the application is stopped and the raw-JDBC side runs on a fresh database"
+                    + " (the same Flyway migrations, the same orders, lines and ORDERED items seeded): "
+                    + WEBHOOK_THREADS + " threads, one connection each, one transaction per webhook with the statements"
+                    + " `routes/store-webhook.camel.yaml` runs for an APPLIED webhook (`RawWebhookTransaction`); the"
+                    + " floor is a plain transaction of 2 inserted rows. H2 is opened as the application opens it"
+                    + " (`WRITE_DELAY=0`).";
+            case "emails" -> "In process: `com.esimorders.mail.EsimEmail` composes the customer email (templates, QR"
+                    + " code PNG, MIME) and serialises it (`bytes`), on 2 threads for " + EMAIL_SECONDS + " s after a 2 s"
+                    + " warm-up, each email for a distinct eSIM. Application: the emails per second GreenMail accepted"
+                    + " during the webhooks figure's load (same invocation and run; `–` when that figure was not run).";
+            case "batch-latency" -> "Dev profile, `esim.sandbox.fault.latency-ms=100`, `esim.provider.max-concurrent=32`;"
+                    + " `esim.intake.parallelism=32` too (at its default of 4 the file could never have more than 4"
+                    + " orders in flight), `esim.http.worker-threads=48` (the built-in sandbox sleeps its latency on that pool: at the default 16 it"
+                    + " caps the provider at 16 requests at once, 160/s), `esim.db.pool-size=96`, the sandbox's own"
+                    + " webhooks a day later. A CSV of " + ORDERS
+                    + " one-unit orders is moved into the inbox; the time is from that move until the results file"
+                    + " appears (it is renamed into place when complete), every row ACCEPTED. 32 in flight × 100 ms"
+                    + " gives the 320/s ceiling. The inbox is polled every 500 ms with a 500 ms read-lock check"
+                    + " (both counted in the time).";
+            case "queue-latency" -> "The same settings as batch-latency, plus `esim.jms.concurrent-consumers=32`."
+                    + " One producer sends " + ORDERS + " order messages (JSON text, persistent, committed every 100) to"
+                    + " `esim.orders` on the embedded broker; a consumer counts the `accepted` events on"
+                    + " `esim.orders.results`. The time is from the first send to the last `accepted` event.";
+            case "batch-overhead" -> "Dev profile, no provider latency, `esim.intake.parallelism` ="
+                    + " `esim.provider.max-concurrent` = " + OVERHEAD_CONCURRENCY + ", the sandbox's own webhooks a day later: a CSV of "
+                    + ORDERS + " one-unit orders, from the move into the inbox until the complete results file (all"
+                    + " ACCEPTED). In the same run, after the application stopped, the raw composite in plain Java at"
+                    + " the same concurrency on a fresh H2 file (`WRITE_DELAY=0`, the application's schema): per order"
+                    + " insert the order and its line (commit), sign (HMAC-SHA256, `RequestSigner`), POST to a stand-in"
+                    + " provider (JDK HttpServer that checks the signature and records the id in `sandbox_orders` with a"
+                    + " commit, as the built-in sandbox does), then mark it ACCEPTED and store its item (commit)"
+                    + " (`RawOrderComposite`). The application does more per order (a SENDING mark before the request"
+                    + " and order_history rows, 3 commits besides the sandbox's).";
+            case "memory" -> "Dev profile under `-Xmx128m`, a CSV of " + MEMORY_LINES + " one-unit orders;"
+                    + " `esim.intake.parallelism` = `esim.provider.max-concurrent` = 16, `esim.db.pool-size=40`;"
+                    + " the sandbox's webhooks go at once to a sink in the harness that answers 200 (as in"
+                    + " `LargeFileTest`), so that the application neither stores nor holds them. VmRSS of the process is read from"
+                    + " `/proc/PID/status` every 500 ms; every 30 s (and at the end) `jcmd PID GC.run` then"
+                    + " `jcmd PID GC.heap_info` gives the heap used after a full GC. Heap growth = mean of the last third"
+                    + " of those samples minus mean of the first third.";
+            case "startup" -> "Prod profile (`CAMEL_MAIN_PROFILE=prod`) configured by environment only: an H2 file"
+                    + " database on a fresh folder (so Flyway migrates it on the first start), no broker (queue intake"
+                    + " off), SMTP to a GreenMail in the harness, no operator token. Time from process start (fork) to"
+                    + " the first 200 of `GET /observe/health` (polled every 10 ms); VmRSS 10 s later, idle. Then a"
+                    + " second start on the same (migrated) database.";
+            case "e2e" -> "Dev profile with its defaults (intake parallelism 4, provider concurrency 4, sandbox"
+                    + " webhooks 2 s after each order), emails by SMTP to GreenMail in the harness. A CSV of " + E2E_ORDERS
+                    + " one-unit orders is moved into the inbox; total = until GreenMail accepted the last of the "
+                    + E2E_ORDERS + " emails. Webhook-to-SMTP latency per eSIM = GreenMail's receipt time minus"
+                    + " `webhook_events.received_at` of its APPLIED row (set inside the webhook's transaction, so"
+                    + " slightly before its 200: the latency is over- rather than under-stated), read from the database"
+                    + " after the application stopped.";
+            default -> "";
+        };
+    }
+
+    static String rerun(String name) {
+        String knobs = switch (name) {
+            case "webhooks" -> "BENCH_SECONDS=" + SECONDS + " BENCH_DB=" + DB + " BENCH_WEBHOOK_ORDERS=" + WEBHOOK_ORDERS
+                    + " BENCH_WEBHOOK_THREADS=" + WEBHOOK_THREADS;
+            case "emails" -> "BENCH_EMAIL_SECONDS=" + EMAIL_SECONDS;
+            case "batch-latency", "queue-latency" -> "BENCH_ORDERS=" + ORDERS;
+            case "batch-overhead" -> "BENCH_ORDERS=" + ORDERS + " BENCH_OVERHEAD_CONCURRENCY=" + OVERHEAD_CONCURRENCY;
+            case "memory" -> "BENCH_MEMORY_LINES=" + MEMORY_LINES;
+            case "e2e" -> "BENCH_E2E_ORDERS=" + E2E_ORDERS;
+            default -> "";
+        };
+        return ("BENCH_ONLY=" + name + " BENCH_RUNS=" + Bench.RUNS + " " + knobs).trim() + " bench/run";
+    }
+
+    static void run(Figure figure, int run) throws Exception {
+        Path dir = Files.createTempDirectory("esim-bench-" + figure.name + "-" + run + "-");
+        try {
+            switch (figure.name) {
+                case "webhooks" -> webhooks(figure, run, dir);
+                case "emails" -> emails(figure, run);
+                case "batch-latency" -> batchLatency(figure, run, dir);
+                case "queue-latency" -> queueLatency(figure, run, dir);
+                case "batch-overhead" -> batchOverhead(figure, run, dir);
+                case "memory" -> memory(figure, run, dir);
+                case "startup" -> startup(figure, run, dir);
+                case "e2e" -> e2e(figure, run, dir);
+                default -> throw new IllegalArgumentException(figure.name);
+            }
+        } finally {
+            AppProcess.killAll();
+            if (KEEP) {
+                System.out.println("kept " + dir);
+            } else {
+                delete(dir);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- 1. webhooks
+
+    private static void webhooks(Figure f, int run, Path dir) throws Exception {
+        List<String> dbs = switch (DB) {
+            case "postgres" -> List.of("postgres");
+            case "both" -> List.of("h2", "postgres");
+            default -> List.of("h2");
+        };
+        for (String db : dbs) {
+            String label = db.equals("h2") ? "H2" : "PostgreSQL";
+            f.row(db + ".ok", label + ": webhooks answered 200 per second", "%,.0f");
+            f.row(db + ".p50", label + ": p50 latency (ms)", "%.1f");
+            f.row(db + ".p99", label + ": p99 latency (ms), while emails are sent", "%.1f").target("< 50 ms", v -> v < 50);
+            f.row(db + ".emails", label + ": emails accepted by SMTP per second during the load", "%,.0f");
+            f.row(db + ".raw", label + ": raw JDBC webhook transactions per second", "%,.0f");
+            f.row(db + ".ratio", label + ": application ÷ raw JDBC", "%.0f%%").target("≥ 90%", v -> v >= 90);
+            f.row(db + ".floor", label + ": floor: 2-row insert + commit per second", "%,.0f");
+            RawJdbc.Db pg = null;
+            if (db.equals("postgres")) {
+                String url = Bench.ENV.get("BENCH_PG_URL");
+                if (url == null || url.isBlank()) {
+                    f.note("PostgreSQL skipped: BENCH_PG_URL (and BENCH_PG_USER, BENCH_PG_PASSWORD) not set.");
+                    continue;
+                }
+                pg = new RawJdbc.Db(url, Bench.knob("BENCH_PG_USER", ""), Bench.knob("BENCH_PG_PASSWORD", ""));
+            }
+            List<Esim> esims;
+            WebhookLoad.Result load;
+            double emailsPerSecond;
+            try (MailSink mail = new MailSink(); AppProcess app = new AppProcess(dir.resolve(db + "-app"))) {
+                app.smtp(mail.port).set("esim.intake.parallelism", 16).set("esim.provider.max-concurrent", 16)
+                        .set("esim.db.pool-size", 48);
+                if (pg != null) {
+                    RawJdbc.resetPostgres(pg);
+                    app.database(pg.url(), pg.user(), pg.password());
+                }
+                app.start();
+                String shown = app.shownCommand();
+                f.command(pg == null || pg.password().isEmpty() ? shown : shown.replace(pg.password(), "***"));
+                Path csv = app.writeOrders("WH" + run, WEBHOOK_ORDERS);
+                long seedStart = System.nanoTime();
+                app.drop(csv);
+                app.awaitResults(csv, 60_000L + WEBHOOK_ORDERS * 20L);
+                System.out.printf("seeded %d orders in %.1f s%n", WEBHOOK_ORDERS, (System.nanoTime() - seedStart) / 1e9);
+                esims = esims(app.requireAllAccepted(csv, WEBHOOK_ORDERS));
+                List<String> bodies = esims.stream().map(Esim::json).toList();
+                int before = mail.received();
+                load = WebhookLoad.run(app.httpPort, WEBHOOK_PATH, bodies, WEBHOOK_THREADS, SECONDS * 1000L);
+                int duringLoad = mail.received() - before;
+                emailsPerSecond = duringLoad / load.seconds();
+                System.out.printf("%s: %d sent, %d 200 (%d applied), %d failed in %.1f s; %d emails during the load%n",
+                        db, load.sent(), load.ok(), load.applied(), load.failed(), load.seconds(), duringLoad);
+                if (load.failed() > 0 || load.applied() != load.ok()) {
+                    f.note("Run " + run + " (" + label + "): " + load.failed() + " webhooks not answered 200, "
+                            + (load.ok() - load.applied()) + " answered 200 but not applied; first: " + load.firstError());
+                }
+                if (load.sent() >= esims.size() && load.seconds() < SECONDS - 1) {
+                    f.note(String.format(Locale.ROOT, "Run %d (%s): all %d seeded eSIMs had their webhook after %.1f s"
+                            + " (before BENCH_SECONDS=%d); raise BENCH_WEBHOOK_ORDERS for a longer load.", run, label,
+                            esims.size(), load.seconds(), SECONDS));
+                }
+                int drained = mail.awaitCount(before + load.applied(), 15_000, 600_000) - before;
+                f.note(String.format(Locale.ROOT, "Run %d (%s): %d of %d emails had been accepted by SMTP when the load"
+                        + " ended, %d once the outbox had drained.", run, label, duringLoad, load.applied(), drained));
+                APP_EMAILS_PER_SECOND.put(run, emailsPerSecond);
+                app.stop();
+            }
+            f.value(db + ".ok", run, load.okPerSecond());
+            f.value(db + ".p50", run, load.p(50));
+            f.value(db + ".p99", run, load.p(99));
+            f.value(db + ".emails", run, emailsPerSecond);
+
+            RawJdbc.Db raw = pg != null ? pg : RawJdbc.h2(dir, "raw-webhooks");
+            if (pg != null) {
+                RawJdbc.resetPostgres(pg);
+            }
+            RawJdbc.migrate(raw);
+            RawJdbc.seed(raw, esims);
+            double rawRate = RawJdbc.webhookRate(raw, esims, WEBHOOK_THREADS, SECONDS * 1000L);
+            double floor = RawJdbc.twoRowCommitRate(raw, WEBHOOK_THREADS, Math.min(SECONDS, 10) * 1000L);
+            System.out.printf("%s raw: %.0f webhook tx/s, floor %.0f 2-row commits/s%n", db, rawRate, floor);
+            f.value(db + ".raw", run, rawRate);
+            f.value(db + ".ratio", run, 100 * load.okPerSecond() / rawRate);
+            f.value(db + ".floor", run, floor);
+            if (pg != null) {
+                RawJdbc.resetPostgres(pg);
+            }
+        }
+    }
+
+    /** The seeded eSIMs, from the results file: one ACCEPTED one-unit order each. */
+    private static List<Esim> esims(List<CSVRecord> rows) {
+        Random random = new Random(42);
+        List<Esim> esims = new ArrayList<>();
+        for (CSVRecord row : rows) {
+            String orderId = row.get("external_order_id");
+            String n = orderId.substring(orderId.lastIndexOf('-') + 1);
+            String iccid = "8982" + String.format("%015d", Math.floorMod(random.nextLong(), 1_000_000_000_000_000L));
+            String code = Long.toString(Math.abs(random.nextLong()), 36).toUpperCase(Locale.ROOT);
+            esims.add(new Esim(row.get("topup_ids").trim(), orderId, row.get("option_id"), "c" + n + "@example.com",
+                    iccid, code));
+        }
+        return esims;
+    }
+
+    // ---------------------------------------------------------------- 2. emails
+
+    private static void emails(Figure f, int run) throws Exception {
+        f.row("compose", "in process: emails composed and serialised per second (2 threads)", "%,.0f")
+                .target("≥ 1,000/s", v -> v >= 1000);
+        f.row("size", "in process: email size (KB)", "%.1f");
+        f.row("app", "application: emails accepted by SMTP per second (webhooks figure, during its load)", "%,.0f")
+                .target("≥ 1,000/s", v -> v >= 1000);
+        EsimEmail email = new EsimEmail("", "en", "esim-orders@localhost", PlanCatalogue.load(""));
+        AtomicLong sequence = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        long[] counts = new long[2];
+        for (long phase : new long[] {2_000, EMAIL_SECONDS * 1000L}) {
+            Arrays.fill(counts, 0);
+            bytes.set(0);
+            long deadline = System.nanoTime() + phase * 1_000_000;
+            Thread[] threads = new Thread[2];
+            Exception[] failure = new Exception[1];
+            long start = System.nanoTime();
+            for (int t = 0; t < 2; t++) {
+                int me = t;
+                threads[t] = new Thread(() -> {
+                    try {
+                        while (System.nanoTime() < deadline) {
+                            long n = sequence.incrementAndGet();
+                            Map<String, Object> row = new HashMap<>();
+                            row.put("topup_id", String.format("%026d", n));
+                            row.put("recipient", "c" + n + "@example.com");
+                            row.put("external_order_id", "MAIL-" + n);
+                            row.put("option_id", AppProcess.PLANS[(int) (n % AppProcess.PLANS.length)]);
+                            row.put("iccid", String.format("8982%015d", n));
+                            row.put("smdp", Esim.SMDP);
+                            String code = "CODE" + Long.toString(n * 7919, 36).toUpperCase(Locale.ROOT);
+                            row.put("activation_code", code);
+                            row.put("download_link", "LPA:1$" + Esim.SMDP + "$" + code);
+                            row.put("expired_date", java.sql.Date.valueOf(LocalDate.now().plusDays(180)));
+                            row.put("customer_name", "Customer " + n);
+                            bytes.addAndGet(email.bytes(email.compose(row)).length);
+                            counts[me]++;
+                        }
+                    } catch (Exception e) {
+                        failure[0] = e;
+                    }
+                }, "compose-" + t);
+                threads[t].start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long total = counts[0] + counts[1];
+            if (phase != 2_000) {
+                f.value("compose", run, total / seconds);
+                f.value("size", run, bytes.get() / 1024.0 / total);
+                System.out.printf("composed %d emails in %.1f s%n", total, seconds);
+            }
+        }
+        Double app = APP_EMAILS_PER_SECOND.get(run);
+        f.value("app", run, app == null ? Double.NaN : app);
+    }
+
+    // ---------------------------------------------------------------- 3. batch-latency
+
+    private static AppProcess latencyApp(Path dir) throws IOException {
+        return new AppProcess(dir).set("esim.sandbox.fault.latency-ms", 100).set("esim.provider.max-concurrent", 32)
+                .set("esim.intake.parallelism", 32).set("esim.http.worker-threads", 48).set("esim.db.pool-size", 96);
+    }
+
+    private static void batchLatency(Figure f, int run, Path dir) throws Exception {
+        f.row("rate", "orders ACCEPTED per second, drop to complete results", "%,.1f")
+                .target("≥ 304/s (95% of 320/s)", v -> v >= 304);
+        f.row("seconds", "drop to complete results (s)", "%.1f");
+        try (AppProcess app = latencyApp(dir).start()) {
+            f.command(app.shownCommand());
+            Path csv = app.writeOrders("BL" + run, ORDERS);
+            long dropped = app.drop(csv);
+            long done = app.awaitResults(csv, 120_000L + ORDERS * 100L);
+            app.requireAllAccepted(csv, ORDERS);
+            double seconds = (done - dropped) / 1e9;
+            f.value("rate", run, ORDERS / seconds);
+            f.value("seconds", run, seconds);
+        }
+    }
+
+    // ---------------------------------------------------------------- 4. queue-latency
+
+    private static void queueLatency(Figure f, int run, Path dir) throws Exception {
+        f.row("rate", "orders ACCEPTED per second, first send to last accepted event", "%,.1f")
+                .target("≥ 304/s (95% of 320/s)", v -> v >= 304);
+        f.row("seconds", "first send to last accepted event (s)", "%.1f");
+        f.row("send", "time to send all messages (s)", "%.1f");
+        try (AppProcess app = latencyApp(dir).set("esim.jms.concurrent-consumers", 32).start();
+                ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + app.brokerPort);
+                Connection connection = factory.createConnection()) {
+            f.command(app.shownCommand());
+            Map<String, Long> accepted = new ConcurrentHashMap<>();
+            List<String> others = new CopyOnWriteArrayList<>();
+            Session listen = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            listen.createConsumer(listen.createQueue("esim.orders.results")).setMessageListener(message -> {
+                try {
+                    var event = Json.MAPPER.readTree(((TextMessage) message).getText());
+                    if ("accepted".equals(event.get("event").asText())) {
+                        accepted.putIfAbsent(event.get("external_order_id").asText(), System.nanoTime());
+                    } else {
+                        others.add(event.get("event").asText() + " " + event.get("errors"));
+                    }
+                } catch (Exception e) {
+                    others.add(e.toString());
+                }
+            });
+            connection.start();
+            Session send = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer producer = send.createProducer(send.createQueue("esim.orders"));
+            long start = System.nanoTime();
+            for (int i = 1; i <= ORDERS; i++) {
+                producer.send(send.createTextMessage("{\"external_order_id\":\"QL" + run + "-" + i
+                        + "\",\"products\":[{\"option_id\":\"" + AppProcess.PLANS[i % AppProcess.PLANS.length]
+                        + "\",\"qty\":1}],\"customer\":{\"email\":\"c" + i + "@example.com\",\"name\":\"Customer " + i + "\"}}"));
+                if (i % 100 == 0 || i == ORDERS) {
+                    send.commit();
+                }
+            }
+            double sendSeconds = (System.nanoTime() - start) / 1e9;
+            long deadline = System.nanoTime() + (120_000L + ORDERS * 100L) * 1_000_000;
+            while (accepted.size() + others.size() < ORDERS && System.nanoTime() < deadline && app.alive()) {
+                Thread.sleep(20);
+            }
+            if (accepted.size() != ORDERS) {
+                throw new IllegalStateException(accepted.size() + " of " + ORDERS + " accepted events; others: "
+                        + others.stream().limit(3).toList());
+            }
+            double seconds = (accepted.values().stream().max(Long::compare).orElseThrow() - start) / 1e9;
+            f.value("rate", run, ORDERS / seconds);
+            f.value("seconds", run, seconds);
+            f.value("send", run, sendSeconds);
+        }
+    }
+
+    // ---------------------------------------------------------------- 5. batch-overhead
+
+    private static void batchOverhead(Figure f, int run, Path dir) throws Exception {
+        f.row("app", "application on H2: orders ACCEPTED per second", "%,.0f").target("≥ 1,500/s", v -> v >= 1500);
+        f.row("raw", "raw composite on H2: orders per second", "%,.0f");
+        f.row("ratio", "application ÷ raw composite", "%.0f%%").target("≥ 80%", v -> v >= 80);
+        double appRate;
+        try (AppProcess app = new AppProcess(dir.resolve("app")).set("esim.intake.parallelism", OVERHEAD_CONCURRENCY)
+                .set("esim.provider.max-concurrent", OVERHEAD_CONCURRENCY)
+                .set("esim.db.pool-size", 16 + OVERHEAD_CONCURRENCY + 8).start()) {
+            f.command(app.shownCommand());
+            Path csv = app.writeOrders("BO" + run, ORDERS);
+            long dropped = app.drop(csv);
+            long done = app.awaitResults(csv, 120_000L + ORDERS * 20L);
+            app.requireAllAccepted(csv, ORDERS);
+            appRate = ORDERS / ((done - dropped) / 1e9);
+        }
+        RawJdbc.Db raw = RawJdbc.h2(dir, "raw-orders");
+        RawJdbc.migrate(raw);
+        double rawRate;
+        try (RawOrderComposite composite = new RawOrderComposite(raw, OVERHEAD_CONCURRENCY)) {
+            rawRate = composite.run(ORDERS, OVERHEAD_CONCURRENCY);
+        }
+        System.out.printf("app %.0f orders/s, raw %.0f orders/s%n", appRate, rawRate);
+        f.value("app", run, appRate);
+        f.value("raw", run, rawRate);
+        f.value("ratio", run, 100 * appRate / rawRate);
+    }
+
+    // ---------------------------------------------------------------- 6. memory
+
+    private static void memory(Figure f, int run, Path dir) throws Exception {
+        f.row("done", "completed: every line ACCEPTED (1 = yes)", "%.0f").target("= 1", v -> v == 1);
+        f.row("rss", "peak RSS (MB)", "%,.0f").target("< 400 MB", v -> v < 400);
+        f.row("heapFirst", "heap after full GC, first sample (MB)", "%.1f");
+        f.row("heapLast", "heap after full GC, last sample (MB)", "%.1f");
+        f.row("growth", "heap after GC: growth, last third − first third (MB)", "%.1f")
+                .target("< 16 MB (no growth)", v -> v < 16);
+        f.row("rate", "orders per second", "%,.0f");
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        try (AppProcess app = new AppProcess(dir)) {
+            app.jvmOptions.add("-Xmx128m");
+            app.sinkWebhooks().set("esim.intake.parallelism", 16).set("esim.provider.max-concurrent", 16)
+                    .set("esim.db.pool-size", 40);
+            app.start();
+            f.command(app.shownCommand());
+            Path csv = app.writeOrders("MEM" + run, MEMORY_LINES);
+            double[] peak = {app.rssMb()};
+            sampler.scheduleAtFixedRate(() -> peak[0] = Math.max(peak[0], app.rssMb()), 0, 500, TimeUnit.MILLISECONDS);
+            List<Double> heap = new ArrayList<>();
+            long dropped = app.drop(csv);
+            long deadline = System.nanoTime() + (600_000L + MEMORY_LINES * 20L) * 1_000_000;
+            long nextGc = System.nanoTime() + 30_000_000_000L;
+            Path results = app.results(csv);
+            while (!Files.exists(results)) {
+                if (!app.alive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the application " + (app.alive() ? "did not finish" : "exited")
+                            + "; peak RSS " + peak[0] + " MB" + app.tail());
+                }
+                if (System.nanoTime() > nextGc) {
+                    heap.add(app.heapAfterGcMb());
+                    System.out.printf("heap after GC %.1f MB, peak RSS %.0f MB%n", heap.get(heap.size() - 1), peak[0]);
+                    nextGc = System.nanoTime() + 30_000_000_000L;
+                }
+                Thread.sleep(100);
+            }
+            double seconds = (System.nanoTime() - dropped) / 1e9;
+            heap.add(app.heapAfterGcMb());
+            sampler.shutdownNow();
+            app.requireAllAccepted(csv, MEMORY_LINES);
+            int third = Math.max(1, heap.size() / 3);
+            double first = heap.subList(0, third).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double last = heap.subList(heap.size() - third, heap.size()).stream().mapToDouble(Double::doubleValue)
+                    .average().orElse(Double.NaN);
+            f.value("done", run, 1);
+            f.value("rss", run, peak[0]);
+            f.value("heapFirst", run, heap.get(0));
+            f.value("heapLast", run, heap.get(heap.size() - 1));
+            f.value("growth", run, last - first);
+            f.value("rate", run, MEMORY_LINES / seconds);
+            f.note(String.format(Locale.ROOT, "Run %d: heap after GC samples (MB): %s", run, heap.stream()
+                    .map(v -> String.format(Locale.ROOT, "%.1f", v)).toList()));
+        } finally {
+            sampler.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------- 7. startup
+
+    private static void startup(Figure f, int run, Path dir) throws Exception {
+        f.row("first", "first start (migrates the new database): process start to health 200 (s)", "%.2f")
+                .target("< 2.5 s", v -> v < 2.5);
+        f.row("rss", "idle RSS 10 s after healthy (MB)", "%,.0f").target("< 200 MB", v -> v < 200);
+        f.row("second", "second start, same database: process start to health 200 (s)", "%.2f")
+                .target("< 2.5 s", v -> v < 2.5);
+        try (MailSink mail = new MailSink()) {
+            for (int start = 1; start <= 2; start++) {
+                try (AppProcess app = new AppProcess(dir.resolve("app"))) {
+                    app.props.clear();
+                    Map<String, String> env = new LinkedHashMap<>();
+                    env.put("CAMEL_MAIN_PROFILE", "prod");
+                    env.put("ESIM_ACCESS_KEY", "bench_access_key");
+                    env.put("ESIM_SECRET_KEY", RawOrderComposite.SECRET);
+                    env.put("ESIM_WEBHOOK_TOKEN", "bench-webhook-token-0123456789abcdef");
+                    env.put("ESIM_DB_URL", "jdbc:h2:file:" + app.data.resolve("esim-orders"));
+                    env.put("ESIM_DB_USER", "sa");
+                    env.put("ESIM_MAIL_OPS_TO", "ops@localhost");
+                    env.put("ESIM_SMTP_HOST", "127.0.0.1");
+                    env.put("ESIM_SMTP_PORT", String.valueOf(mail.port));
+                    env.put("ESIM_SMTP_SECURITY", "none");
+                    env.put("ESIM_HTTP_PORT", String.valueOf(app.httpPort));
+                    env.put("ESIM_DATA_DIR", app.data.toString());
+                    env.put("ESIM_WORK_DIR", app.work.toString());
+                    app.env.putAll(env);
+                    app.launch();
+                    double ms = app.awaitHealthy(120_000);
+                    if (start == 1) {
+                        f.command(app.shownCommand().replace("=" + app.httpPort, "=$PORT")
+                                .replace("=" + mail.port, "=$SMTP_PORT"));
+                        Thread.sleep(10_000);
+                        f.value("first", run, ms / 1000);
+                        f.value("rss", run, app.rssMb());
+                    } else {
+                        f.value("second", run, ms / 1000);
+                    }
+                    System.out.printf("start %d: healthy after %.0f ms%n", start, ms);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- 8. e2e
+
+    private static void e2e(Figure f, int run, Path dir) throws Exception {
+        f.row("total", "file drop to the last email accepted by SMTP (s)", "%.1f");
+        f.row("p50", "webhook to SMTP: p50 (ms)", "%,.0f");
+        f.row("p95", "webhook to SMTP: p95 (ms)", "%,.0f").target("< 1,000 ms", v -> v < 1000);
+        f.row("max", "webhook to SMTP: max (ms)", "%,.0f");
+        Map<String, Long> smtp;
+        long dropMillis;
+        AppProcess app = new AppProcess(dir);
+        try (MailSink mail = new MailSink()) {
+            app.ownWebhooks().smtp(mail.port).start();
+            f.command(app.shownCommand());
+            Path csv = app.writeOrders("E2E" + run, E2E_ORDERS);
+            dropMillis = System.currentTimeMillis();
+            long dropped = app.drop(csv);
+            int got = mail.awaitCount(E2E_ORDERS, 60_000, 120_000L + E2E_ORDERS * 100L);
+            if (got < E2E_ORDERS) {
+                throw new IllegalStateException("only " + got + " of " + E2E_ORDERS + " emails arrived" + app.tail());
+            }
+            f.value("total", run, (mail.lastNanos() - dropped) / 1e9);
+            smtp = new HashMap<>(mail.receivedAt);
+            app.stop();
+        } finally {
+            app.close();
+        }
+        RawJdbc.Db db = new RawJdbc.Db(com.esimorders.db.Database.durableUrl("jdbc:h2:file:"
+                + app.data.resolve("esim-orders")), "sa", "");
+        List<Long> latencies = new ArrayList<>();
+        try (java.sql.Connection c = db.connect(); Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("SELECT topup_id, received_at FROM webhook_events WHERE outcome = 'APPLIED'")) {
+            while (rows.next()) {
+                Long receipt = smtp.get(rows.getString(1));
+                long webhook = rows.getObject(2, OffsetDateTime.class).toInstant().toEpochMilli();
+                if (receipt != null && webhook >= dropMillis) {
+                    latencies.add(receipt - webhook);
+                }
+            }
+        }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length < E2E_ORDERS) {
+            f.note("Run " + run + ": " + sorted.length + " of " + E2E_ORDERS + " eSIMs had both a webhook row and an email.");
+        }
+        f.value("p50", run, Bench.percentile(sorted, 50));
+        f.value("p95", run, Bench.percentile(sorted, 95));
+        f.value("max", run, sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void delete(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}
