@@ -14,7 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Wires the built-in simulator of the eSIM Story partner API when {@code esim.sandbox.enabled} is true: binds
- * {@code sandboxProvider} (used by routes/sandbox-provider.camel.yaml) and {@code sandboxFaults} (the runtime fault
+ * {@code sandboxProvider} (used by routes/dev/sandbox-provider.camel.yaml) and {@code sandboxFaults} (the runtime fault
  * switches), and runs the webhook sender as a Camel service.
  */
 public final class SandboxSimulator {
