@@ -78,6 +78,26 @@ final class AppDatabase {
         }
     }
 
+    /** An order's queue-related columns. */
+    record QueueOrderRow(String status, String sourceType, String correlationId, boolean eventDue, int attempts) {
+    }
+
+    /** external_order_id -> status, source_type, correlation_id, event_due, attempts of every order. */
+    Map<String, QueueOrderRow> queueOrders() throws InterruptedException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT external_order_id, status, source_type, correlation_id,"
+                        + " event_due, attempts FROM orders")) {
+            Map<String, QueueOrderRow> orders = new TreeMap<>();
+            while (rows.next()) {
+                orders.put(rows.getString(1), new QueueOrderRow(rows.getString(2), rows.getString(3),
+                        rows.getString(4), rows.getBoolean(5), rows.getInt(6)));
+            }
+            return orders;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the application's database " + url + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Connects, retrying for a while: an H2 file's lock left by a killed process, PostgreSQL just restarted. */
     private Connection connect() throws InterruptedException, SQLException {
         long deadline = System.nanoTime() + CONNECT_WITHIN.toNanos();

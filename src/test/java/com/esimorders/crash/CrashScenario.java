@@ -77,6 +77,8 @@ final class CrashScenario implements AutoCloseable {
     /** topup_id -> the disruptions at which its email was in flight (received, outbox row not SENT) */
     private final Map<String, List<String>> inFlight = new TreeMap<>();
     private Instant dropped;
+    /** ESIM_HTTP_PORT: webhooks, health and /observe/metrics */
+    private int httpPort;
     private boolean finished;
     private boolean exitedByItself;
     private int exitCode = -1;
@@ -102,6 +104,14 @@ final class CrashScenario implements AutoCloseable {
 
     /** Sets everything up and starts the application (healthy). */
     static CrashScenario start(String name, int orderCount) throws Exception {
+        return start(name, orderCount, Map.of());
+    }
+
+    /**
+     * As {@link #start(String, int)}, with {@code extraEnv} added to (or overriding) the application's environment,
+     * e.g. ESIM_BROKER_URL.
+     */
+    static CrashScenario start(String name, int orderCount, Map<String, String> extraEnv) throws Exception {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run `mvn -B package -DskipTests` first");
         }
@@ -161,10 +171,12 @@ final class CrashScenario implements AutoCloseable {
         // minutes; its orders and emails are free once it is seen dead (ESIM_INSTANCE_DEAD_AFTER_MS, default 20 s)
         env.put("ESIM_INTAKE_LOCK_KEEP_ALIVE_MS", "1000");
         env.put("ESIM_INTAKE_LOCK_MAX_AGE_MS", "5000");
+        env.putAll(extraEnv);
 
         OrderFile orders = OrderFile.generate(Long.toString(System.currentTimeMillis(), 36).toUpperCase(), orderCount);
         AppProcess app = new AppProcess(JAR, env, dir, httpPort);
         CrashScenario scenario = new CrashScenario(name, dir, orders, mail, webhooks, provider, database, app);
+        scenario.httpPort = httpPort;
         Duration startup;
         try {
             startup = app.start();
@@ -178,6 +190,24 @@ final class CrashScenario implements AutoCloseable {
 
     ProviderStandIn provider() {
         return provider;
+    }
+
+    AppDatabase database() {
+        return database;
+    }
+
+    /** The application's HTTP port (webhooks, /observe/health, /observe/metrics) on 127.0.0.1. */
+    int httpPort() {
+        return httpPort;
+    }
+
+    /**
+     * Marks the moment the load was handed to the application by other means than the drop file (log times count
+     * from it, as from the drop), and logs {@code what}.
+     */
+    void loadHandedOver(String what) {
+        dropped = Instant.now();
+        log(what);
     }
 
     WebhookSender webhooks() {
@@ -440,7 +470,12 @@ final class CrashScenario implements AutoCloseable {
     }
 
     private void writeSummary(CrashChecks checks) throws IOException {
-        String line = Instant.now() + " " + checks.summary() + System.lineSeparator();
+        writeSummary(checks.summary());
+    }
+
+    /** Appends {@code summary} (one line) to {@code summary.txt} with the time, and prints it. */
+    static void writeSummary(String summary) throws IOException {
+        String line = Instant.now() + " " + summary + System.lineSeparator();
         Files.createDirectories(CRASH_DIR);
         Files.writeString(CRASH_DIR.resolve("summary.txt"), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
@@ -459,7 +494,7 @@ final class CrashScenario implements AutoCloseable {
         return String.format("%.1f s", duration.toMillis() / 1000.0);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -70,6 +71,8 @@ final class ProviderStandIn implements AutoCloseable {
     private final Map<Integer, AtomicInteger> answersByStatus = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger standInErrors = new AtomicInteger();
+    /** how long each request waits, once read, before it is answered (and its order taken); 0 by default */
+    private volatile Duration latency = Duration.ZERO;
 
     ProviderStandIn(String accessKey, String base64Secret, Set<String> optionIds, WebhookSender webhooks)
             throws IOException {
@@ -85,6 +88,15 @@ final class ProviderStandIn implements AutoCloseable {
         server.setExecutor(handlers);
         server.createContext(ORDERS_PATH, this::handle);
         server.start();
+    }
+
+    /**
+     * Makes every request read from now on wait this long before it is answered (and its order taken): a slow
+     * provider. A request already waiting keeps its wait; an order it carries is taken even if the application is
+     * gone by then (the provider got the request).
+     */
+    void latency(Duration latency) {
+        this.latency = latency;
     }
 
     /** The base URL the application is configured with (ESIM_PROVIDER_URL), including {@code /api}. */
@@ -140,6 +152,14 @@ final class ProviderStandIn implements AutoCloseable {
         requests.incrementAndGet();
         try {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            long wait = latency.toMillis();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait); // the simulated provider latency, not a wait for a condition
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // closing: answer at once
+                }
+            }
             Answer answer;
             try {
                 answer = answer(exchange, body);
