@@ -8,8 +8,10 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 
 /**
- * The statements {@code routes/store-webhook.camel.yaml} runs, in its order, for an APPLIED webhook of a recorded
- * one-unit order (its esim_items row ORDERED): APPLY_ORDERED, then the order becomes COMPLETED. One instance per
+ * The statements {@code routes/webhook/store-webhook.camel.yaml} runs, in its order, for an APPLIED webhook of a
+ * recorded one-unit order (its esim_items row ORDERED): lock the order, the usual case in one UPDATE of the ORDERED
+ * item (then neither the item nor the units are read), the webhook_events row, the pending email, and the order
+ * becomes COMPLETED with its order_history row. One instance per
  * connection (statements prepared once); {@link #apply} runs one webhook's transaction and commits.
  * <p>
  * Keep this in step with the route when it changes: it is the raw-JDBC side of the webhook figure's ratio.
@@ -43,8 +45,6 @@ final class RawWebhookTransaction implements AutoCloseable {
 
     private final Connection connection;
     private final PreparedStatement lockOrder;
-    private final PreparedStatement readItem;
-    private final PreparedStatement countUnits;
     private final PreparedStatement deliverItem;
     private final PreparedStatement insertEvent;
     private final PreparedStatement insertMail;
@@ -57,14 +57,10 @@ final class RawWebhookTransaction implements AutoCloseable {
         connection.setAutoCommit(false);
         lockOrder = connection.prepareStatement("SELECT external_order_id, status, customer_email, attempts FROM orders"
                 + " WHERE external_order_id = ? FOR UPDATE");
-        readItem = connection.prepareStatement("SELECT external_order_id, option_id, status, iccid, smdp,"
-                + " activation_code, download_link, expired_date FROM esim_items WHERE topup_id = ?");
-        countUnits = connection.prepareStatement("SELECT (SELECT COALESCE(SUM(qty), 0) FROM order_lines"
-                + " WHERE external_order_id = ? AND option_id = ?) AS ordered, (SELECT COUNT(*) FROM esim_items"
-                + " WHERE external_order_id = ? AND option_id = ?) AS received");
         deliverItem = connection.prepareStatement("UPDATE esim_items SET status = 'DELIVERED', iccid = ?, smdp = ?,"
                 + " activation_code = ?, download_link = ?, qrcode_img_url = ?, expired_date = ?,"
-                + " updated_at = CURRENT_TIMESTAMP WHERE topup_id = ? AND status = 'ORDERED'");
+                + " updated_at = CURRENT_TIMESTAMP WHERE topup_id = ? AND external_order_id = ? AND option_id = ?"
+                + " AND status = 'ORDERED'");
         insertEvent = connection.prepareStatement("INSERT INTO webhook_events (topup_id, external_order_id, outcome,"
                 + " payload) VALUES (?, ?, ?, ?)");
         insertMail = connection.prepareStatement("INSERT INTO mail_outbox (topup_id, recipient, status)"
@@ -96,20 +92,7 @@ final class RawWebhookTransaction implements AutoCloseable {
                 recipient = order.getString("customer_email");
                 attempts = order.getInt("attempts");
             }
-            readItem.setString(1, esim.topupId());
-            try (ResultSet item = readItem.executeQuery()) {
-                if (!item.next() || !"ORDERED".equals(item.getString("status"))) {
-                    throw new SQLException("item " + esim.topupId() + " is not ORDERED");
-                }
-            }
-            countUnits.setString(1, esim.orderId());
-            countUnits.setString(2, esim.optionId());
-            countUnits.setString(3, esim.orderId());
-            countUnits.setString(4, esim.optionId());
-            try (ResultSet units = countUnits.executeQuery()) {
-                units.next();
-            }
-            // outcome APPLY_ORDERED
+            // the usual case first: the eSIM of an item we ordered, still waiting for it (outcome APPLY_ORDERED)
             deliverItem.setString(1, esim.iccid());
             deliverItem.setString(2, Esim.SMDP);
             deliverItem.setString(3, esim.code());
@@ -117,7 +100,11 @@ final class RawWebhookTransaction implements AutoCloseable {
             deliverItem.setString(5, esim.qrUrl());
             deliverItem.setDate(6, Date.valueOf(Esim.expiry()));
             deliverItem.setString(7, esim.topupId());
-            deliverItem.executeUpdate();
+            deliverItem.setString(8, esim.orderId());
+            deliverItem.setString(9, esim.optionId());
+            if (deliverItem.executeUpdate() != 1) {
+                throw new SQLException("item " + esim.topupId() + " is not ORDERED");
+            }
             insertEvent.setString(1, esim.topupId());
             insertEvent.setString(2, esim.orderId());
             insertEvent.setString(3, "APPLIED");
@@ -129,8 +116,10 @@ final class RawWebhookTransaction implements AutoCloseable {
             completeOrder.setString(1, esim.orderId());
             completeOrder.setString(2, esim.orderId());
             completeOrder.setString(3, esim.orderId());
-            String move = "COMPLETED";
-            if (completeOrder.executeUpdate() != 1) {
+            String move = null;
+            if (completeOrder.executeUpdate() == 1) {
+                move = "COMPLETED";
+            } else if (!"ACCEPTED".equals(status)) { // the route's ACCEPTED branch: only for an order not ACCEPTED yet
                 acceptOrder.setString(1, esim.orderId());
                 move = acceptOrder.executeUpdate() == 1 ? "ACCEPTED" : null;
             }
