@@ -65,7 +65,7 @@ final class Figures {
             case "batch-latency" -> "3. batch-latency: a drop file against a provider with 100 ms latency";
             case "queue-latency" -> "4. queue-latency: queue orders against a provider with 100 ms latency";
             case "batch-overhead" -> "5. batch-overhead: a drop file against a provider with no latency";
-            case "memory" -> "6. memory: a 1,000,000-line drop file under -Xmx128m";
+            case "memory" -> "6. memory: a large drop file under -Xmx128m";
             case "startup" -> "7. startup: prod profile, start to healthy, idle memory";
             case "e2e" -> "8. e2e: from file drop to the last email";
             default -> name;
