@@ -130,6 +130,11 @@ final class AppProcess implements AutoCloseable {
     List<String> command() {
         List<String> command = new ArrayList<>(List.of(JAVA));
         command.addAll(jvmOptions);
+        // e.g. BENCH_APP_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/app.jfr,settings=profile to profile a figure
+        String extra = System.getenv().getOrDefault("BENCH_APP_JAVA_OPTS", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         props.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", JAR.toString()));
         return command;

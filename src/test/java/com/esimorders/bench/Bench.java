@@ -109,6 +109,7 @@ public final class Bench {
             | `BENCH_MEMORY_LINES` | 1000000 | lines of the memory figure's CSV |
             | `BENCH_E2E_ORDERS` | 1000 | orders of the e2e figure |
             | `BENCH_KEEP` | 0 | 1 keeps the temporary folders (application logs, databases) and prints where |
+            | `BENCH_APP_JAVA_OPTS` | | extra JVM options for every application JVM, e.g. `-XX:StartFlightRecording=filename=/tmp/app.jfr,settings=profile` to profile a figure |
             | `BENCH_NO_BUILD` | 0 | 1 skips the Maven build (the jar and test classes must be current) |
             """;
 

@@ -55,7 +55,7 @@ final class RawWebhookTransaction implements AutoCloseable {
     RawWebhookTransaction(Connection connection) throws SQLException {
         this.connection = connection;
         connection.setAutoCommit(false);
-        lockOrder = connection.prepareStatement("SELECT external_order_id, status, customer_email, attempts FROM orders"
+        lockOrder = connection.prepareStatement("SELECT external_order_id, status, customer_email, attempts, source_type FROM orders"
                 + " WHERE external_order_id = ? FOR UPDATE");
         deliverItem = connection.prepareStatement("UPDATE esim_items SET status = 'DELIVERED', iccid = ?, smdp = ?,"
                 + " activation_code = ?, download_link = ?, qrcode_img_url = ?, expired_date = ?,"
