@@ -17,7 +17,6 @@ public final class Database {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final Pattern WRITE_DELAY = Pattern.compile("(?i);WRITE_DELAY=[^;]*");
     private static final Pattern CLOSE_ON_EXIT = Pattern.compile("(?i);DB_CLOSE_ON_EXIT=[^;]*");
-    private static final int H2_STATEMENT_CACHE = 128;
 
     private Database() {
     }
@@ -25,7 +24,7 @@ public final class Database {
     public static HikariDataSource start(Settings settings) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("esim-db");
-        config.setJdbcUrl(withStatementCache(durableUrl(settings.get("esim.db.url"))));
+        config.setJdbcUrl(durableUrl(settings.get("esim.db.url")));
         if (settings.get("esim.db.url").startsWith("jdbc:h2:")) {
             config.setExceptionOverrideClassName(H2ConnectionErrors.class.getName());
         }
@@ -64,18 +63,6 @@ public final class Database {
             return durable;
         }
         return CLOSE_ON_EXIT.matcher(durable).replaceAll("") + ";DB_CLOSE_ON_EXIT=FALSE";
-    }
-
-    /**
-     * H2 keeps the parsed form of the last 8 statements per connection by default; a webhook alone runs more distinct
-     * statements than that, so each was parsed again every time. Other URLs, and a URL that sets it, are unchanged.
-     */
-    static String withStatementCache(String url) {
-        String lower = url.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("jdbc:h2:") || lower.contains(";query_cache_size=")) {
-            return url;
-        }
-        return url + ";QUERY_CACHE_SIZE=" + H2_STATEMENT_CACHE;
     }
 
     private static void warnIfCommitsAreNotDurable(HikariDataSource dataSource) {

@@ -67,12 +67,6 @@ class DurableCommitTest {
         assertThat(Database.durableUrl("jdbc:postgresql://db/esim")).isEqualTo("jdbc:postgresql://db/esim");
     }
 
-    @Test
-    void h2KeepsMoreParsedStatementsThanOneWebhookRuns() {
-        assertThat(Database.withStatementCache("jdbc:h2:./esim")).isEqualTo("jdbc:h2:./esim;QUERY_CACHE_SIZE=128");
-        assertThat(Database.withStatementCache("jdbc:h2:./esim;query_cache_size=16")).isEqualTo("jdbc:h2:./esim;query_cache_size=16");
-        assertThat(Database.withStatementCache("jdbc:postgresql://db/esim")).isEqualTo("jdbc:postgresql://db/esim");
-    }
 
     /** The child process: commits rows 1, 2, 3, ... one transaction each, printing each id once acknowledged. */
     public static final class CommitLoop {
