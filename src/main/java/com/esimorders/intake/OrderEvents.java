@@ -1,6 +1,7 @@
 package com.esimorders.intake;
 
 import com.esimorders.Json;
+import com.esimorders.db.RowCheck;
 import com.esimorders.order.OrderOutcome;
 import java.util.List;
 import java.util.Locale;
@@ -78,8 +79,9 @@ public class OrderEvents {
             throw sent.getException();
         }
         if (!outcome.duplicate()) {
-            jdbc.update("UPDATE orders SET event_due = FALSE WHERE external_order_id = ? AND event_due = TRUE"
-                    + " AND status = ? AND status NOT IN ('RECEIVED', 'SENDING')", outcome.externalOrderId(),
+            jdbc.update("UPDATE orders SET event_due = FALSE WHERE external_order_id = ? AND "
+                    + RowCheck.of("event_due = TRUE AND status = ? AND status NOT IN ('RECEIVED', 'SENDING')"),
+                    outcome.externalOrderId(),
                     outcome.status().name());
         }
     }

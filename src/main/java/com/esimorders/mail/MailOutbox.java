@@ -2,6 +2,7 @@ package com.esimorders.mail;
 
 import com.esimorders.db.DatabaseOutage;
 import com.esimorders.db.Instances;
+import com.esimorders.db.RowCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * server took the message, and the retry or give-up after a failure.
  */
 public class MailOutbox {
+
+    /** The row is still PENDING and at the attempt the caller holds. */
+    private static final String PENDING_ATTEMPT = RowCheck.of("status = 'PENDING' AND attempts = ?");
 
     private static final Logger LOG = LoggerFactory.getLogger(MailOutbox.class);
 
@@ -55,9 +59,9 @@ public class MailOutbox {
         }
         try {
             int claimed = jdbc.update("UPDATE mail_outbox SET claimed_by = ?, claimed_until = " + later()
-                            + ", attempts = attempts + 1 WHERE topup_id = ? AND status = 'PENDING'"
+                            + ", attempts = attempts + 1 WHERE topup_id = ? AND " + RowCheck.of("status = 'PENDING'"
                             + " AND next_attempt_at <= CURRENT_TIMESTAMP AND (claimed_by = ? OR "
-                            + instances.claimIsFree("CURRENT_TIMESTAMP") + ")",
+                            + instances.claimIsFree("CURRENT_TIMESTAMP") + ")"),
                     instances.id(), policy.claimMs(), topupId, instances.id());
             if (claimed == 1) {
                 return jdbc.queryForObject("SELECT attempts FROM mail_outbox WHERE topup_id = ?", Integer.class, topupId);
@@ -90,7 +94,7 @@ public class MailOutbox {
     public void sent(@ExchangeProperty("topupId") String topupId, @ExchangeProperty("attempt") int attempt) {
         DatabaseOutage.retry("email for topup_id " + topupId + ": marking it SENT", outagePatience, () -> jdbc.update(
                 "UPDATE mail_outbox SET status = 'SENT', sent_at = CURRENT_TIMESTAMP, claimed_by = NULL,"
-                + " claimed_until = NULL, last_error = NULL WHERE topup_id = ? AND status = 'PENDING' AND attempts = ?",
+                + " claimed_until = NULL, last_error = NULL WHERE topup_id = ? AND " + PENDING_ATTEMPT,
                 topupId, attempt));
     }
 
@@ -101,15 +105,15 @@ public class MailOutbox {
     public boolean failed(@ExchangeProperty("topupId") String topupId, @ExchangeProperty("attempt") int attempt,
             @ExchangeProperty("error") String error) {
         int gaveUpNow = jdbc.update("UPDATE mail_outbox SET status = 'GAVE_UP', last_error = ?, claimed_by = NULL,"
-                + " claimed_until = NULL WHERE topup_id = ? AND status = 'PENDING' AND attempts = ? AND created_at < "
-                + "CURRENT_TIMESTAMP - CAST(? AS BIGINT) * INTERVAL '0.001' SECOND",
+                + " claimed_until = NULL WHERE topup_id = ? AND " + RowCheck.of("status = 'PENDING' AND attempts = ?"
+                + " AND created_at < CURRENT_TIMESTAMP - CAST(? AS BIGINT) * INTERVAL '0.001' SECOND"),
                 error, topupId, attempt, policy.giveUpAfterMs());
         if (gaveUpNow == 1) {
             LOG.error("email for topup_id {} GAVE_UP after {} attempts: {}", topupId, attempt, error);
             return true;
         }
         jdbc.update("UPDATE mail_outbox SET last_error = ?, claimed_by = NULL, claimed_until = NULL,"
-                + " next_attempt_at = " + later() + " WHERE topup_id = ? AND status = 'PENDING' AND attempts = ?", error,
+                + " next_attempt_at = " + later() + " WHERE topup_id = ? AND " + PENDING_ATTEMPT, error,
                 policy.delayMs(attempt), topupId, attempt);
         return false;
     }

@@ -1,6 +1,7 @@
 package com.esimorders.submit;
 
 import com.esimorders.db.Instances;
+import com.esimorders.db.RowCheck;
 import com.esimorders.intake.OrderEvents;
 import com.esimorders.order.Order;
 import com.esimorders.order.Order.Customer;
@@ -37,6 +38,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A status change and its history row are written in one transaction; each is logged at INFO.
  */
 public class OrderStore {
+
+    /** The order still waits (RECEIVED or SENDING) at the attempt the caller holds. */
+    private static final String WAITING_AT_ATTEMPT = RowCheck.of("attempts = ? AND status IN ('RECEIVED', 'SENDING')");
 
     private static final int MAX_TEXT = 4000;
     private static final Logger LOG = LoggerFactory.getLogger(OrderStore.class);
@@ -136,16 +140,15 @@ public class OrderStore {
     public OptionalInt claim(String externalOrderId) {
         Timestamp now = now();
         return holding(externalOrderId, () -> transaction.execute(status -> {
-            List<Integer> held = jdbc.queryForList("SELECT attempts FROM orders WHERE external_order_id = ?"
-                    + " AND status IN ('RECEIVED', 'SENDING') AND (claimed_by = ? OR " + instances.claimIsFree("?")
-                    + ")", Integer.class, externalOrderId, instances.id(), now);
+            List<Integer> held = jdbc.queryForList("SELECT attempts FROM orders WHERE external_order_id = ? AND "
+                    + RowCheck.of("status IN ('RECEIVED', 'SENDING') AND (claimed_by = ? OR "
+                    + instances.claimIsFree("?") + ")"), Integer.class, externalOrderId, instances.id(), now);
             if (held.isEmpty()) {
                 return OptionalInt.empty();
             }
             int attempts = held.get(0);
             int claimed = jdbc.update("UPDATE orders SET claimed_by = ?, claimed_until = ? WHERE external_order_id = ?"
-                    + " AND attempts = ? AND status IN ('RECEIVED', 'SENDING')", instances.id(), claimUntil(),
-                    externalOrderId, attempts);
+                    + " AND " + WAITING_AT_ATTEMPT, instances.id(), claimUntil(), externalOrderId, attempts);
             return claimed == 1 ? OptionalInt.of(attempts) : OptionalInt.empty();
         }));
     }
@@ -205,7 +208,7 @@ public class OrderStore {
             int updated = jdbc.update("UPDATE orders SET status = 'SENDING', attempts = attempts + 1,"
                             + " uncertain = CASE WHEN status = 'SENDING' AND ? THEN TRUE ELSE uncertain END,"
                             + " claimed_by = ?, claimed_until = ?, updated_at = CURRENT_TIMESTAMP"
-                            + " WHERE external_order_id = ? AND attempts = ? AND status IN ('RECEIVED', 'SENDING')",
+                            + " WHERE external_order_id = ? AND " + WAITING_AT_ATTEMPT,
                     previousMayHaveReached, instances.id(), claimUntil(), externalOrderId, token);
             if (updated == 0) {
                 return OptionalInt.empty();
@@ -280,8 +283,8 @@ public class OrderStore {
     private boolean move(String externalOrderId, OrderStatus from, int token, OrderStatus to, String detail,
             List<String> errors) {
         int updated = jdbc.update("UPDATE orders SET status = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL,"
-                        + " updated_at = CURRENT_TIMESTAMP WHERE external_order_id = ? AND status = 'SENDING'"
-                        + " AND attempts = ?", to.name(),
+                        + " updated_at = CURRENT_TIMESTAMP WHERE external_order_id = ? AND "
+                        + RowCheck.of("status = 'SENDING' AND attempts = ?"), to.name(),
                 errors == null || errors.isEmpty() ? null : truncate(String.join("\n", errors), MAX_TEXT),
                 externalOrderId, token);
         if (updated == 0) {
