@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * (headers {@code order}, {@code item}, {@code units}), unless the route already applied it to an item we ordered
  * ({@link #appliedToOrderedItem}). Sets header {@code outcome} to
  * <ul>
- * <li>APPLY_ORDERED: the topup_id is an item we ordered and still waits for its eSIM;</li>
+ * <li>APPLY_ORDERED ({@link #appliedToOrderedItem} only): the topup_id is an item we ordered and it waited for its
+ * eSIM, which the route has just written;</li>
  * <li>APPLY_NEW: the webhook came before the order's response: the order is ours, the option is one of its lines
  * and the option has fewer eSIMs than ordered;</li>
  * <li>DUPLICATE / CONFLICT: the eSIM is already stored, with the same / with different data;</li>
@@ -64,8 +65,6 @@ public final class WebhookClassifier {
                     || !Objects.equals(item.get("option_id"), webhook.get("option_id"))) {
                 outcome = "QUARANTINE";
                 reason = "topup_id is ours but was ordered for another order or option_id";
-            } else if ("ORDERED".equals(item.get("status"))) {
-                outcome = "APPLY_ORDERED";
             } else {
                 List<String> changed = changedFields(webhook, item);
                 outcome = changed.isEmpty() ? "DUPLICATE" : "CONFLICT";

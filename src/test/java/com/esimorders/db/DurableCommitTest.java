@@ -67,7 +67,6 @@ class DurableCommitTest {
         assertThat(Database.durableUrl("jdbc:postgresql://db/esim")).isEqualTo("jdbc:postgresql://db/esim");
     }
 
-
     /** The child process: commits rows 1, 2, 3, ... one transaction each, printing each id once acknowledged. */
     public static final class CommitLoop {
         public static void main(String[] args) throws Exception {
