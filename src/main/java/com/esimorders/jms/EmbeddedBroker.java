@@ -21,8 +21,21 @@ public class EmbeddedBroker extends ServiceSupport {
     @Override
     protected void doStart() throws Exception {
         Path dir = Path.of(settings.get("esim.data.dir"), "artemis").toAbsolutePath();
+        ConfigurationImpl config = configuration("esim-orders-embedded", dir,
+                settings.getInt("esim.broker.embedded-port"), settings.get("esim.orders.dlq"));
+        config.addAddressSetting(settings.get("esim.orders.queue"), orderQueueSettings(settings));
+        broker = new EmbeddedActiveMQ();
+        broker.setConfiguration(config);
+        broker.start();
+    }
+
+    /**
+     * A persistent, unsecured broker in {@code dir} listening on 127.0.0.1:{@code port}: every address dead-letters to
+     * {@code dlq} after 10 deliveries, queues are created on first use.
+     */
+    public static ConfigurationImpl configuration(String name, Path dir, int port, String dlq) throws Exception {
         ConfigurationImpl config = new ConfigurationImpl();
-        config.setName("esim-orders-embedded");
+        config.setName(name);
         config.setPersistenceEnabled(true);
         config.setSecurityEnabled(false);
         config.setJMXManagementEnabled(false);
@@ -31,16 +44,13 @@ public class EmbeddedBroker extends ServiceSupport {
         config.setBindingsDirectory(dir.resolve("bindings").toString());
         config.setPagingDirectory(dir.resolve("paging").toString());
         config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
-        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + settings.get("esim.broker.embedded-port"));
+        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
         config.addAddressSetting("#", new AddressSettings()
-                .setDeadLetterAddress(SimpleString.of(settings.get("esim.orders.dlq")))
+                .setDeadLetterAddress(SimpleString.of(dlq))
                 .setMaxDeliveryAttempts(10)
                 .setAutoCreateQueues(true)
                 .setAutoCreateAddresses(true));
-        config.addAddressSetting(settings.get("esim.orders.queue"), orderQueueSettings(settings));
-        broker = new EmbeddedActiveMQ();
-        broker.setConfiguration(config);
-        broker.start();
+        return config;
     }
 
     /**

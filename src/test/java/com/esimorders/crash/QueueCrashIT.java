@@ -1,5 +1,6 @@
 package com.esimorders.crash;
 
+import com.esimorders.jms.EmbeddedBroker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -413,22 +414,8 @@ class QueueCrashIT {
 
         static Broker start(int port) throws Exception {
             Path dir = CrashScenario.CRASH_DIR.resolve(NAME + "-broker").toAbsolutePath();
-            ConfigurationImpl config = new ConfigurationImpl();
-            config.setName("queue-crash-broker");
+            ConfigurationImpl config = EmbeddedBroker.configuration("queue-crash-broker", dir, port, DLQ);
             config.setPersistenceEnabled(false);
-            config.setSecurityEnabled(false);
-            config.setJMXManagementEnabled(false);
-            config.setBrokerInstance(dir.toFile());
-            config.setJournalDirectory(dir.resolve("journal").toString());
-            config.setBindingsDirectory(dir.resolve("bindings").toString());
-            config.setPagingDirectory(dir.resolve("paging").toString());
-            config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
-            config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
-            config.addAddressSetting("#", new AddressSettings()
-                    .setDeadLetterAddress(SimpleString.of(DLQ))
-                    .setMaxDeliveryAttempts(10)
-                    .setAutoCreateQueues(true)
-                    .setAutoCreateAddresses(true));
             // what application.properties asks of an external broker for the order queue (as EmbeddedBroker sets)
             config.addAddressSetting(ORDERS_QUEUE, new AddressSettings()
                     .setDeadLetterAddress(SimpleString.of(DLQ))
