@@ -1,6 +1,13 @@
 package com.esimorders;
 
+import com.esimorders.db.DatabaseConfiguration;
+import com.esimorders.file.FileConfiguration;
+import com.esimorders.mail.EmailConfiguration;
 import com.esimorders.ops.OpsConfiguration;
+import com.esimorders.order.OrderConfiguration;
+import com.esimorders.queue.QueueConfiguration;
+import com.esimorders.sandbox.SandboxConfiguration;
+import com.esimorders.submit.ProviderConfiguration;
 import com.esimorders.webhook.WebhookConfiguration;
 import org.apache.camel.main.Main;
 
@@ -16,7 +23,7 @@ public final class EsimOrdersApplication {
             main.run(args);
         } catch (Exception e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof AppConfiguration.MissingConfigurationException) {
+                if (cause instanceof SettingsConfiguration.MissingConfigurationException) {
                     System.err.println("ERROR " + cause.getMessage());
                     System.exit(2);
                 }
@@ -26,12 +33,26 @@ public final class EsimOrdersApplication {
         System.exit(main.getExitCode());
     }
 
+    /**
+     * One configuration per capability. Each binds its beans with @BindToRegistry and takes the beans it needs as
+     * parameters, so a configuration uses only beans of those listed before it: settings (checked for the profile)
+     * first, then the database, then what builds on them. Within one configuration a bean may take another of the
+     * same configuration only when that one takes none of its own (Camel orders the methods one level deep).
+     */
     public static Main create(String profile) {
         Main main = new Main();
         main.configure().setProfile(profile);
-        main.configure().addConfiguration(AppConfiguration.class);
+        main.configure().addConfiguration(SettingsConfiguration.class);
+        main.configure().addConfiguration(DatabaseConfiguration.class);
+        main.configure().addConfiguration(HttpServerConfiguration.class);
+        main.configure().addConfiguration(OrderConfiguration.class);
+        main.configure().addConfiguration(ProviderConfiguration.class);
+        main.configure().addConfiguration(FileConfiguration.class);
+        main.configure().addConfiguration(QueueConfiguration.class);
         main.configure().addConfiguration(WebhookConfiguration.class);
+        main.configure().addConfiguration(EmailConfiguration.class);
         main.configure().addConfiguration(OpsConfiguration.class);
+        main.configure().addConfiguration(SandboxConfiguration.class);
         return main;
     }
 

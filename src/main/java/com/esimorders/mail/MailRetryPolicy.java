@@ -1,6 +1,6 @@
 package com.esimorders.mail;
 
-import com.esimorders.submit.RetryPolicy;
+import com.esimorders.Backoff;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.util.TimeUtils;
@@ -35,7 +35,7 @@ public final class MailRetryPolicy {
 
     /** Delay after the given number of attempts (1 = the first failed; property attempts of send-mail): initial, 2x, 4x, ... up to the maximum. */
     public long delayMs(@ExchangeProperty("attempts") Integer attempts) {
-        return RetryPolicy.exponential(initialDelayMs, 2, attempts == null ? 1 : attempts, maxDelayMs);
+        return Backoff.exponential(initialDelayMs, 2, attempts == null ? 1 : attempts, maxDelayMs);
     }
 
     /** The error kept in mail_outbox.last_error: exception class and message, bounded to the column. */

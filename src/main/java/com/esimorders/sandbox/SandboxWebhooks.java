@@ -1,7 +1,7 @@
 package com.esimorders.sandbox;
 
+import com.esimorders.Backoff;
 import com.esimorders.Json;
-import com.esimorders.submit.RetryPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -100,7 +100,7 @@ public final class SandboxWebhooks extends ServiceSupport {
             LOG.warn("Sandbox webhook for topup {} {}; gave up after {} attempts", esim.topupId(), failure, attempt);
             return;
         }
-        long delay = RetryPolicy.exponential(delivery.retryDelayMs(), 2, attempt, MAX_RETRY_DELAY_MS);
+        long delay = Backoff.exponential(delivery.retryDelayMs(), 2, attempt, MAX_RETRY_DELAY_MS);
         LOG.info("Sandbox webhook for topup {} {} (attempt {}); retrying in {} ms", esim.topupId(), failure, attempt, delay);
         executor.schedule(() -> send(esim, attempt + 1), delay, TimeUnit.MILLISECONDS);
     }

@@ -5,6 +5,7 @@ import com.esimorders.db.DatabaseOutage;
 import com.esimorders.order.Order;
 import com.esimorders.order.OrderOutcome;
 import com.esimorders.order.OrderStatus;
+import com.esimorders.order.OrderStore;
 import com.esimorders.signing.RequestSigner;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.net.URI;
@@ -54,10 +55,10 @@ public class ProviderCall {
     }
 
     /**
-     * Before every attempt: record it durably with the token the sender holds (or stop: {@link ClaimLost}), drop
-     * every inbound header, and sign with the current time.
+     * Before every attempt: record it durably with the token the sender holds (or stop: {@link ClaimLost}), wait
+     * for the request rate limit, drop every inbound header, and sign with the current time.
      */
-    public void prepare(Exchange exchange) throws JsonProcessingException, InterruptedException {
+    public void recordAttemptAndSign(Exchange exchange) throws JsonProcessingException, InterruptedException {
         Order order = exchange.getProperty(ORDER, Order.class);
         ProviderFailure previous = exchange.getProperty(LAST_FAILURE, ProviderFailure.class);
         int token = exchange.getProperty(Submission.CLAIM, Integer.class);
@@ -88,7 +89,7 @@ public class ProviderCall {
 
     /**
      * The error handler's retryWhile: true to redeliver, after setting the delay. Whether the failed attempt may
-     * have reached the provider is recorded by the next attempt (prepare) or by the final state (failed).
+     * have reached the provider is recorded by the next attempt (recordAttemptAndSign) or by the final state (failed).
      */
     public boolean shouldRetry(Exchange exchange) {
         Throwable cause = exchange.getException() != null ? exchange.getException()

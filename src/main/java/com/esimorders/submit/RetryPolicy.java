@@ -1,5 +1,6 @@
 package com.esimorders.submit;
 
+import com.esimorders.Backoff;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -19,13 +20,8 @@ public record RetryPolicy(int maxAttempts, Duration budget, Duration initialDela
         return elapsed.plus(delay).compareTo(budget) > 0 ? null : delay;
     }
 
-    /** {@code initialMs * multiplier^(attemptsMade - 1)}, capped at {@code maxMs}: the delay after that many failures. */
-    public static long exponential(long initialMs, double multiplier, int attemptsMade, long maxMs) {
-        return (long) Math.min(initialMs * Math.pow(multiplier, Math.max(attemptsMade, 1) - 1), maxMs);
-    }
-
     private Duration backoff(int attemptsMade) {
-        double base = exponential(initialDelay.toMillis(), multiplier, attemptsMade, maxDelay.toMillis());
+        double base = Backoff.exponential(initialDelay.toMillis(), multiplier, attemptsMade, maxDelay.toMillis());
         double spread = base * jitter;
         double withJitter = base + ThreadLocalRandom.current().nextDouble(-spread, spread + Double.MIN_VALUE);
         return Duration.ofMillis(Math.max(0, Math.round(withJitter)));

@@ -1,22 +1,15 @@
 package com.esimorders.submit;
 
-import com.esimorders.Settings;
-import com.esimorders.db.Instances;
 import com.esimorders.order.Order;
 import com.esimorders.order.OrderOutcome;
 import com.esimorders.order.OrderStatus;
-import com.esimorders.signing.RequestSigner;
-import java.time.Clock;
+import com.esimorders.order.OrderStore;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
-import javax.sql.DataSource;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,35 +131,5 @@ public class Submission {
     private static void answer(Exchange exchange, OrderOutcome outcome) {
         exchange.setProperty(SEND, false);
         exchange.getIn().setBody(outcome);
-    }
-
-    public static void bind(CamelContext context, Settings settings, DataSource dataSource, RequestSigner signer,
-            Instances instances) {
-        Registry registry = context.getRegistry();
-        Clock clock = registry.lookupByNameAndType("clock", Clock.class);
-        if (clock == null) {
-            clock = Clock.systemUTC();
-            registry.bind("clock", clock);
-        }
-        RetryPolicy retryPolicy = new RetryPolicy(settings.getInt("esim.provider.max-attempts"),
-                Duration.ofMillis(settings.getInt("esim.provider.retry-budget-ms")),
-                Duration.ofMillis(settings.getInt("esim.provider.initial-delay-ms")),
-                Double.parseDouble(settings.get("esim.provider.backoff-multiplier")),
-                Duration.ofMillis(settings.getInt("esim.provider.max-delay-ms")),
-                Double.parseDouble(settings.get("esim.provider.jitter")));
-        // a live sender holds an order for its whole retry budget, plus one slow attempt and a margin; a killed
-        // sender's orders are free as soon as its instance is seen dead
-        Duration claim = retryPolicy.budget()
-                .plusMillis(settings.getInt("esim.provider.read-timeout-ms"))
-                .plusSeconds(60);
-        OrderStore store = new OrderStore(dataSource, clock, claim, instances);
-        ProviderCall providerCall = new ProviderCall(store, signer, clock, retryPolicy,
-                new RequestRateLimiter(Double.parseDouble(settings.get("esim.provider.max-requests-per-second"))),
-                settings.get("esim.provider.url"), Duration.ofMillis(settings.getInt("esim.db.outage-patience-ms")));
-        registry.bind("orderStore", store);
-        registry.bind("submission", new Submission(store,
-                Duration.ofMillis(settings.getInt("esim.instance.dead-after-ms")).multipliedBy(2)));
-        registry.bind("providerCall", providerCall);
-        registry.bind("signProviderRequest", (Processor) providerCall::prepare);
     }
 }

@@ -4,6 +4,7 @@ import com.esimorders.Json;
 import com.esimorders.PlanCatalogue;
 import com.esimorders.bench.Bench.Figure;
 import com.esimorders.bench.RawWebhookTransaction.Esim;
+import com.esimorders.db.Database;
 import com.esimorders.mail.EsimEmail;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;

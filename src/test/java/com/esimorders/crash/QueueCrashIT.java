@@ -1,6 +1,6 @@
 package com.esimorders.crash;
 
-import com.esimorders.jms.EmbeddedBroker;
+import com.esimorders.queue.EmbeddedBroker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

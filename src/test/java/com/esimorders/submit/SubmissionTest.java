@@ -8,8 +8,8 @@ import com.esimorders.TestApp;
 import com.esimorders.order.Order;
 import com.esimorders.order.OrderOutcome;
 import com.esimorders.order.OrderStatus;
-import com.esimorders.sandbox.SandboxFaults;
 import com.esimorders.sandbox.SandboxFaults.Fault;
+import com.esimorders.sandbox.SandboxFaults;
 import com.esimorders.signing.RequestSigner;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
  * stale or wrong signature, so every order that ends ACCEPTED after retries proves each retry was signed afresh.
  */
 @Tag("database")
-class SubmissionTest {
+public class SubmissionTest {
 
-    static final String JAPAN = "3f6c2a9e-8b1d-4c7a-9e2f-1a5b6c7d8e01";
+    public static final String JAPAN = "3f6c2a9e-8b1d-4c7a-9e2f-1a5b6c7d8e01";
     static final String KOREA = "7b2e4d1c-5a6f-4e8b-b3c9-2d4e6f8a0b12";
 
     private static final MutableClock clientClock = new MutableClock();

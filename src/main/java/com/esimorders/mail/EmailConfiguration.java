@@ -1,0 +1,42 @@
+package com.esimorders.mail;
+
+import com.esimorders.PlanCatalogue;
+import com.esimorders.Settings;
+import com.esimorders.db.Instances;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+
+/** The eSIM emails: composing them, the mail outbox's rules and timings, and the SMTP connection. */
+public class EmailConfiguration implements CamelConfiguration {
+
+    @BindToRegistry
+    public EsimEmail esimEmail(PlanCatalogue planCatalogue,
+            @PropertyInject("esim.mail.templates-dir") String templatesDir,
+            @PropertyInject("esim.mail.locale") String locale,
+            @PropertyInject("esim.mail.from") String from) {
+        return new EsimEmail(templatesDir.trim(), locale.trim(), from.trim(), planCatalogue);
+    }
+
+    @BindToRegistry
+    public MailRetryPolicy mailRetryPolicy(@PropertyInject("esim.mail.claim-for") String claimFor,
+            @PropertyInject("esim.mail.retry-initial-delay") String initialDelay,
+            @PropertyInject("esim.mail.retry-max-delay") String maxDelay,
+            @PropertyInject("esim.mail.give-up-after") String giveUpAfter) {
+        return new MailRetryPolicy(claimFor.trim(), initialDelay.trim(), maxDelay.trim(), giveUpAfter.trim());
+    }
+
+    @BindToRegistry
+    public MailOutbox mailOutbox(DataSource dataSource, Instances instances, MailRetryPolicy mailRetryPolicy,
+            @PropertyInject("esim.db.outage-patience-ms") int outagePatienceMs) {
+        return new MailOutbox(dataSource, instances, mailRetryPolicy, Duration.ofMillis(outagePatienceMs));
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        SmtpSettings.apply(context, context.getRegistry().findSingleByType(Settings.class));
+    }
+}
