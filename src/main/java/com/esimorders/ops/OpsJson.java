@@ -2,6 +2,7 @@ package com.esimorders.ops;
 
 import com.esimorders.Json;
 import com.esimorders.order.OrderOutcome;
+import com.esimorders.webhook.WebhookVerdict;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,11 +35,11 @@ public class OpsJson {
         respond(exchange.getMessage(), 200, body);
     }
 
-    /** 200 with a quarantined webhook (the body) applied, and the outcome (exchange property event). */
+    /** 200 with a quarantined webhook (the body) applied, and the outcome (exchange property verdict). */
     public void applied(Exchange exchange) throws JsonProcessingException {
         OpsQueries.Quarantined row = exchange.getMessage().getBody(OpsQueries.Quarantined.class);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("outcome", exchange.getProperty("event", String.class).toLowerCase(Locale.ROOT));
+        body.put("outcome", exchange.getProperty("verdict", WebhookVerdict.class).event().toLowerCase(Locale.ROOT));
         body.put("id", row.id());
         body.put("topup_id", row.topupId());
         body.put("external_order_id", row.externalOrderId());

@@ -10,14 +10,13 @@ import org.apache.camel.ExchangeProperty;
 /** The JSON body of a webhook's 200 answer: {"status":"applied|duplicate|conflict|quarantined"[,"reason":...]}. */
 public final class WebhookAnswers {
 
-    public String stored(@ExchangeProperty("outcome") String outcome, @ExchangeProperty("event") String event,
-            @ExchangeProperty("reason") String reason) throws JsonProcessingException {
+    public String stored(@ExchangeProperty("verdict") WebhookVerdict verdict) throws JsonProcessingException {
         Map<String, String> answer = new LinkedHashMap<>();
-        if ("QUARANTINE".equals(outcome)) {
+        if (verdict.quarantined()) {
             answer.put("status", "quarantined");
-            answer.put("reason", reason);
+            answer.put("reason", verdict.reason());
         } else {
-            answer.put("status", event.toLowerCase(Locale.ROOT));
+            answer.put("status", verdict.event().toLowerCase(Locale.ROOT));
         }
         return Json.MAPPER.writeValueAsString(answer);
     }

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Header;
 
 /**
  * Reads a provider webhook into the parameter map of the SQL steps (snake_case keys, as in the payload), plus the
@@ -60,7 +59,9 @@ public final class WebhookParser {
      * The quarantine row of a webhook that {@link #parse} refused: the reason, the raw body, and its topup_id and
      * external_order_id where they can be read (for the log and for an operator), else null.
      */
-    public Map<String, Object> quarantineRow(@ExchangeProperty("raw") String body, @Header("reason") String reason) {
+    public Map<String, Object> quarantineRow(@ExchangeProperty("raw") String body,
+            @ExchangeProperty("verdict") WebhookVerdict verdict) {
+        String reason = verdict.reason();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("reason", reason.length() > 500 ? reason.substring(0, 500) : reason);
         row.put("topup_id", null);
