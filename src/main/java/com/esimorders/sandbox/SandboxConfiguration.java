@@ -16,9 +16,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The built-in simulator of the eSIM Story partner API, a dev-only part: when {@code esim.sandbox.enabled} is true
- * (never in prod) it binds
- * {@code sandboxProvider} (used by routes/dev/sandbox-provider.camel.yaml) and {@code sandboxFaults} (the runtime fault
- * switches), and runs the webhook sender as a Camel service.
+ * (never in prod) it binds {@code sandboxProvider} (used by routes/dev/sandbox-provider.camel.yaml) and
+ * {@code sandboxFaults} (the runtime fault switches), and runs the webhook sender as a Camel service.
  */
 public class SandboxConfiguration implements CamelConfiguration {
 

@@ -84,7 +84,7 @@ final class Figures {
                     + " during the load. Then the application is stopped and the raw-JDBC side runs on a fresh database"
                     + " (the same Flyway migrations, the same orders, lines and ORDERED items seeded): "
                     + WEBHOOK_THREADS + " threads, one connection each, one transaction per webhook with the statements"
-                    + " `routes/webhook/store-webhook.camel.yaml` runs for an APPLIED webhook (`RawWebhookTransaction`); the"
+                    + " `routes/webhook/02-store-webhook.camel.yaml` runs for an APPLIED webhook (`RawWebhookTransaction`); the"
                     + " floor is a plain transaction of 2 inserted rows. H2 is opened as the application opens it"
                     + " (`WRITE_DELAY=0`).";
             case "emails" -> "In process: `com.esimorders.mail.EsimEmail` composes the customer email (templates, QR"

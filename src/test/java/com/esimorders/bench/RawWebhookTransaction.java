@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 
 /**
- * The statements {@code routes/webhook/store-webhook.camel.yaml} runs, in its order, for an APPLIED webhook of a
+ * The statements {@code routes/webhook/02-store-webhook.camel.yaml} runs, in its order, for an APPLIED webhook of a
  * recorded one-unit order (its esim_items row ORDERED): lock the order, the usual case in one UPDATE of the ORDERED
  * item (then neither the item nor the units are read), the webhook_events row, the pending email, and the order
  * becomes COMPLETED with its order_history row. One instance per
