@@ -1,0 +1,82 @@
+package com.esimorders.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.esimorders.TestApp;
+import com.esimorders.order.Order;
+import com.esimorders.order.OrderOutcome;
+import com.esimorders.order.OrderStatus;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * esim.provider.max-concurrent, not the HTTP client's connection pool (20 per host by default), bounds the orders in
+ * flight: with a limit of 25, a provider that holds every request until 25 are open sees all 25 at once.
+ */
+@Tag("database")
+class ProviderConcurrencyTest {
+
+    private static final int LIMIT = 25;
+
+    @Test
+    void theProviderSeesAsManyRequestsAtOnceAsTheConcurrencyLimitAllows() throws Exception {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        CountDownLatch allOpen = new CountDownLatch(LIMIT);
+        HttpServer provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        provider.setExecutor(Executors.newFixedThreadPool(LIMIT + 10));
+        provider.createContext("/api/v1/api_partner/orders", exchange -> {
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            allOpen.countDown();
+            try {
+                allOpen.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            byte[] body = "{\"message\":\"refused by the stand-in\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(400, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        provider.start();
+        try (TestApp app = TestApp.start(Map.of(
+                "esim.provider.url", "http://127.0.0.1:" + provider.getAddress().getPort() + "/api",
+                "esim.provider.max-concurrent", String.valueOf(LIMIT),
+                "esim.db.pool-size", "40"))) {
+            // one thread per order: the template's own async pool would be a limit of its own
+            ExecutorService senders = Executors.newFixedThreadPool(LIMIT);
+            List<CompletableFuture<OrderOutcome>> outcomes = new ArrayList<>();
+            for (int i = 0; i < LIMIT; i++) {
+                Order order = order("concurrent-" + i);
+                outcomes.add(CompletableFuture.supplyAsync(() -> app.template().requestBody("direct:submit-order",
+                        order, OrderOutcome.class), senders));
+            }
+            for (CompletableFuture<OrderOutcome> outcome : outcomes) {
+                assertThat(outcome.get(30, TimeUnit.SECONDS).status()).isEqualTo(OrderStatus.REJECTED);
+            }
+            senders.shutdown();
+        } finally {
+            provider.stop(0);
+        }
+        assertThat(mostAtOnce.get()).isEqualTo(LIMIT);
+    }
+
+    private static Order order(String id) {
+        return new Order(id, List.of(new Order.OrderProduct("3f6c2a9e-8b1d-4c7a-9e2f-1a5b6c7d8e01", 1)),
+                new Order.Customer("traveller@example.com", "Ada"), Order.OrderSource.file("concurrency.csv", id));
+    }
+}
