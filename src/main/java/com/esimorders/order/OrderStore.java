@@ -202,12 +202,16 @@ public class OrderStore {
      */
     public OptionalInt startAttempt(String externalOrderId, int token, boolean previousMayHaveReached, String detail) {
         return transaction.execute(status -> {
-            OrderStatus from = lockedStatus(externalOrderId);
+            // a plain read, then an update only from exactly that state: H2 writes a locking read like an update
+            OrderStatus from = status(externalOrderId);
+            if (from != OrderStatus.RECEIVED && from != OrderStatus.SENDING) {
+                return OptionalInt.empty();
+            }
             int updated = jdbc.update("UPDATE orders SET status = 'SENDING', attempts = attempts + 1,"
                             + " uncertain = CASE WHEN status = 'SENDING' AND ? THEN TRUE ELSE uncertain END,"
                             + " claimed_by = ?, claimed_until = ?, updated_at = CURRENT_TIMESTAMP"
-                            + " WHERE external_order_id = ? AND " + WAITING_AT_ATTEMPT,
-                    previousMayHaveReached, instances.id(), claimUntil(), externalOrderId, token);
+                            + " WHERE external_order_id = ? AND " + RowCheck.of("attempts = ? AND status = ?"),
+                    previousMayHaveReached, instances.id(), claimUntil(), externalOrderId, token, from.name());
             if (updated == 0) {
                 return OptionalInt.empty();
             }
@@ -229,13 +233,17 @@ public class OrderStore {
      */
     public boolean accept(String externalOrderId, int token, List<ProviderResponse.Item> items, String detail) {
         return Boolean.TRUE.equals(transaction.execute(status -> {
-            OrderStatus from = lockedStatus(externalOrderId);
+            // the move comes first: it locks the order row (as webhooks do) before the items are written
+            boolean moved = move(externalOrderId, token, OrderStatus.ACCEPTED, detail, null);
+            if (!moved) {
+                leftAsItIs(externalOrderId, token, OrderStatus.ACCEPTED, lockedStatus(externalOrderId));
+            }
             for (ProviderResponse.Item item : items) {
                 jdbc.update("INSERT INTO esim_items (topup_id, external_order_id, option_id, status)"
                                 + " SELECT ?, ?, ?, 'ORDERED' WHERE NOT EXISTS (SELECT 1 FROM esim_items WHERE topup_id = ?)",
                         item.topupId(), externalOrderId, item.optionId(), item.topupId());
             }
-            return move(externalOrderId, from, token, OrderStatus.ACCEPTED, detail, null);
+            return moved;
         }));
     }
 
@@ -247,9 +255,10 @@ public class OrderStore {
     public boolean finish(String externalOrderId, int token, OrderStatus to, boolean mayHaveReached, String detail,
             List<String> errors) {
         return Boolean.TRUE.equals(transaction.execute(status -> {
-            OrderStatus from = lockedStatus(externalOrderId);
-            boolean moved = move(externalOrderId, from, token, to, detail, errors);
-            if (moved && mayHaveReached) {
+            boolean moved = move(externalOrderId, token, to, detail, errors);
+            if (!moved) {
+                leftAsItIs(externalOrderId, token, to, status(externalOrderId));
+            } else if (mayHaveReached) {
                 // a replay must know that the provider may hold this order already
                 jdbc.update("UPDATE orders SET uncertain = TRUE WHERE external_order_id = ?", externalOrderId);
             }
@@ -314,21 +323,25 @@ public class OrderStore {
         }));
     }
 
-    /** Conditional move of a held order: only from SENDING and only with the token of the current attempt. */
-    private boolean move(String externalOrderId, OrderStatus from, int token, OrderStatus to, String detail,
-            List<String> errors) {
+    /**
+     * Conditional move of a held order: only from SENDING and only with the token of the current attempt, with its
+     * history row. Answers whether it took effect (the row is then locked until the transaction ends).
+     */
+    private boolean move(String externalOrderId, int token, OrderStatus to, String detail, List<String> errors) {
         int updated = jdbc.update("UPDATE orders SET status = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL,"
                         + " updated_at = CURRENT_TIMESTAMP WHERE external_order_id = ? AND "
                         + RowCheck.of("status = 'SENDING' AND attempts = ?"), to.name(),
                 errors == null || errors.isEmpty() ? null : truncate(String.join("\n", errors), MAX_TEXT),
                 externalOrderId, token);
         if (updated == 0) {
-            LOG.info("Order {}: attempt {} ended {} but the order is {} now: left as it is", externalOrderId, token,
-                    to, from);
             return false;
         }
-        history(externalOrderId, from, to, token, detail);
+        history(externalOrderId, OrderStatus.SENDING, to, token, detail);
         return true;
+    }
+
+    private static void leftAsItIs(String externalOrderId, int token, OrderStatus to, OrderStatus now) {
+        LOG.info("Order {}: attempt {} ended {} but the order is {} now: left as it is", externalOrderId, token, to, now);
     }
 
     /** Reads the status and locks the order row until the transaction ends (webhooks lock it too). */

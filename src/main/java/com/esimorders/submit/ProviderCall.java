@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,8 @@ public class ProviderCall {
         Message message = exchange.getIn();
         message.removeHeaders("*");
         message.setBody(requestBody(order));
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        // the enum itself: a String "POST" went through a failing converter lookup on every request
+        message.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Accept", "application/json");
         Instant now = clock.instant();
