@@ -2,6 +2,7 @@ package com.esimorders.mail;
 
 import com.esimorders.PlanCatalogue;
 import com.esimorders.Settings;
+import com.esimorders.StopWithCamel;
 import com.esimorders.db.Instances;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -36,7 +37,8 @@ public class EmailConfiguration implements CamelConfiguration {
     }
 
     @Override
-    public void configure(CamelContext context) {
-        SmtpSettings.apply(context, context.getRegistry().findSingleByType(Settings.class));
+    public void configure(CamelContext context) throws Exception {
+        SmtpConnections connections = SmtpSettings.apply(context, context.getRegistry().findSingleByType(Settings.class));
+        context.addService(new StopWithCamel(connections::closeAll), true, true);
     }
 }

@@ -7,23 +7,36 @@ import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.mail.MailConfiguration;
 
 /**
- * Puts the SMTP credentials, security and timeouts on the {@code smtp} component, so that the endpoint URI of the
- * send-mail route carries only host and port and the password never appears in a URI or a log line.
+ * Puts the SMTP credentials, security and timeouts on the {@code smtp} component's sender, so that the endpoint URI
+ * of the send-mail route carries only host and port and the password never appears in a URI or a log line.
  */
 public final class SmtpSettings {
 
     private SmtpSettings() {
     }
 
-    public static void apply(CamelContext context, Settings settings) {
-        MailConfiguration smtp = context.getComponent("smtp", MailComponent.class).getConfiguration();
+    /**
+     * Gives the smtp component a sender of {@link SmtpConnections} (one open connection per sending thread) with the
+     * host, port, credentials, security and timeouts of the settings. Answers it, to be closed at shutdown.
+     */
+    public static SmtpConnections apply(CamelContext context, Settings settings) {
+        SmtpConnections sender = new SmtpConnections();
+        sender.setProtocol("smtp");
+        sender.setHost(settings.get("esim.smtp.host"));
+        sender.setPort(settings.getInt("esim.smtp.port"));
         if (settings.isSet("esim.smtp.user")) {
-            smtp.setUsername(settings.get("esim.smtp.user"));
-            smtp.setPassword(settings.get("esim.smtp.password"));
+            sender.setUsername(settings.get("esim.smtp.user"));
+            sender.setPassword(settings.get("esim.smtp.password"));
         }
-        smtp.setConnectionTimeout(settings.getInt("esim.smtp.timeout-ms"));
-        smtp.setAdditionalJavaMailProperties(javaMailProperties(settings.get("esim.smtp.security"),
-                settings.isSet("esim.smtp.user"), settings.get("esim.smtp.timeout-ms")));
+        Properties properties = javaMailProperties(settings.get("esim.smtp.security"), settings.isSet("esim.smtp.user"),
+                settings.get("esim.smtp.timeout-ms"));
+        properties.setProperty("mail.transport.protocol", "smtp");
+        properties.setProperty("mail.smtp.connectiontimeout", settings.get("esim.smtp.timeout-ms"));
+        properties.setProperty("mail.smtp.timeout", settings.get("esim.smtp.timeout-ms"));
+        sender.setJavaMailProperties(properties);
+        MailConfiguration smtp = context.getComponent("smtp", MailComponent.class).getConfiguration();
+        smtp.setJavaMailSender(sender);
+        return sender;
     }
 
     /** JavaMail properties for security {@code none}, {@code starttls} (required, not opportunistic) or {@code ssl}. */

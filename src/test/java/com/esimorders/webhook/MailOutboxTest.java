@@ -82,6 +82,38 @@ class MailOutboxTest {
     }
 
     @Test
+    void emailsShareOneSmtpConnectionAndAConnectionTheServerDroppedIsReplaced() throws Exception {
+        try (SmtpStub smtp = new SmtpStub();
+                TestApp app = TestApp.start(Map.of("esim.webhook.token", "t", "esim.mail.mode", "smtp",
+                        "esim.smtp.host", "127.0.0.1", "esim.smtp.port", String.valueOf(smtp.port()),
+                        "esim.smtp.security", "none", "esim.mail.senders", "1"))) {
+            JdbcTemplate jdbc = app.jdbc();
+            String orderId = orderId();
+            List<String> topupIds = List.of(topupId(), topupId(), topupId(), topupId(), topupId());
+            order(jdbc, orderId, "ACCEPTED", "many@customer.example", "FILE", JAPAN, topupIds.size());
+            topupIds.forEach(topupId -> orderedItem(jdbc, topupId, orderId, JAPAN));
+
+            for (String topupId : topupIds.subList(0, 3)) {
+                assertThat(post(app, "t", json(topupId, orderId, JAPAN)).statusCode()).isEqualTo(200);
+                await().untilAsserted(() -> assertThat(status(jdbc, topupId)).isEqualTo("SENT"));
+            }
+            assertThat(smtp.connections).hasValue(1);
+
+            // the server now closes the connection after each message: the next email opens a new one
+            smtp.dropAfterEachMessage = true;
+            for (String topupId : topupIds.subList(3, 5)) {
+                assertThat(post(app, "t", json(topupId, orderId, JAPAN)).statusCode()).isEqualTo(200);
+                await().untilAsserted(() -> assertThat(status(jdbc, topupId)).isEqualTo("SENT"));
+            }
+            assertThat(smtp.connections).hasValue(2);
+            assertThat(smtp.messageIds).containsExactlyElementsOf(
+                    topupIds.stream().map(topupId -> "<esim-" + topupId + "@esim-orders>").toList());
+            assertThat(jdbc.queryForObject("SELECT SUM(attempts) FROM mail_outbox WHERE topup_id IN (?, ?, ?, ?, ?)",
+                    Integer.class, topupIds.toArray())).isEqualTo(5);
+        }
+    }
+
+    @Test
     void emailsAKilledInstanceHadClaimedAreSentOnceItIsSeenDeadAndALiveInstancesAreLeftAlone() throws Exception {
         try (TestApp app = TestApp.start(Map.of("esim.webhook.token", "t", "esim.mail.poll-interval", "200",
                 "esim.instance.heartbeat-ms", "200", "esim.instance.dead-after-ms", "1000"))) {
