@@ -36,8 +36,8 @@ public final class EsimOrdersApplication {
     /**
      * One configuration per capability. Each binds its beans with @BindToRegistry and takes the beans it needs as
      * parameters, so a configuration uses only beans of those listed before it: settings (checked for the profile)
-     * first, then the database, then what builds on them. Within one configuration a bean may take another of the
-     * same configuration only when that one takes none of its own (Camel orders the methods one level deep).
+     * first, then the database, then what builds on them. Within one configuration a bean may take another bean of
+     * that configuration only when the other needs nothing from it (Camel orders those methods one level deep).
      */
     public static Main create(String profile) {
         Main main = new Main();

@@ -116,7 +116,7 @@ public final class Bench {
     private static synchronized void writeSection(String name, String section) throws IOException {
         String existing = Files.exists(REPORT) ? Files.readString(REPORT, StandardCharsets.UTF_8) : "";
         Map<String, String> sections = new LinkedHashMap<>();
-        Matcher matcher = Pattern.compile("(?s)<!-- figure:([a-z-]+) -->.*?<!-- /figure:\\1 -->\n?").matcher(existing);
+        Matcher matcher = Pattern.compile("(?s)<!-- figure:([a-z0-9-]+) -->.*?<!-- /figure:\\1 -->\n?").matcher(existing);
         while (matcher.find()) {
             sections.put(matcher.group(1), matcher.group());
         }
@@ -127,6 +127,12 @@ public final class Bench {
                 out.append('\n').append(sections.get(figure).strip()).append('\n');
             }
         }
+        // hand-written sections (e.g. the analysis of what limits the figures) are kept, after the figures
+        sections.forEach((figure, text) -> {
+            if (!Figures.ALL.contains(figure)) {
+                out.append('\n').append(text.strip()).append('\n');
+            }
+        });
         Files.createDirectories(REPORT.getParent());
         Files.writeString(REPORT, out.toString(), StandardCharsets.UTF_8);
     }
