@@ -4,7 +4,6 @@ import com.esimorders.Json;
 import com.esimorders.PlanCatalogue;
 import com.esimorders.bench.Bench.Figure;
 import com.esimorders.bench.RawWebhookTransaction.Esim;
-import com.esimorders.db.Database;
 import com.esimorders.mail.EsimEmail;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
@@ -239,7 +238,10 @@ final class Figures {
                 int drained = mail.awaitCount(before + load.applied(), 15_000, 600_000) - before;
                 f.note(String.format(Locale.ROOT, "Run %d (%s): %d of %d emails had been accepted by SMTP when the load"
                         + " ended, %d once the outbox had drained.", run, label, duringLoad, load.applied(), drained));
-                APP_EMAILS_PER_SECOND.put(run, emailsPerSecond);
+                // the emails figure shows H2's rate when both databases ran
+                if ("h2".equals(db) || !APP_EMAILS_PER_SECOND.containsKey(run)) {
+                    APP_EMAILS_PER_SECOND.put(run, emailsPerSecond);
+                }
                 app.stop();
             }
             f.value(db + ".ok", run, load.okPerSecond());
@@ -286,7 +288,7 @@ final class Figures {
         f.row("compose", "in process: emails composed and serialised per second (2 threads)", "%,.0f")
                 .target("≥ 1,000/s", v -> v >= 1000);
         f.row("size", "in process: email size (KB)", "%.1f");
-        f.row("app", "application: emails accepted by SMTP per second (webhooks figure, during its load)", "%,.0f")
+        f.row("app", "application: emails accepted by SMTP per second (webhooks figure, on H2 when it ran, during its load)", "%,.0f")
                 .target("≥ 1,000/s", v -> v >= 1000);
         EsimEmail email = new EsimEmail("", "en", "esim-orders@localhost", PlanCatalogue.load(""));
         AtomicLong sequence = new AtomicLong();
