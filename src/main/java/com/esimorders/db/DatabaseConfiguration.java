@@ -4,7 +4,6 @@ import com.esimorders.Settings;
 import com.esimorders.StopWithCamel;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
-import javax.sql.DataSource;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -38,7 +37,7 @@ public class DatabaseConfiguration implements CamelConfiguration {
     public Instances instances(CamelContext context, HikariDataSource dataSource,
             @PropertyInject("esim.instance.heartbeat-ms") int heartbeatMs,
             @PropertyInject("esim.instance.dead-after-ms") int deadAfterMs) throws Exception {
-        Instances instances = new Instances((DataSource) dataSource, Duration.ofMillis(heartbeatMs),
+        Instances instances = new Instances(dataSource, Duration.ofMillis(heartbeatMs),
                 Duration.ofMillis(deadAfterMs));
         context.addService(instances, true, true);
         return instances;

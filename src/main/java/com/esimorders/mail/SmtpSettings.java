@@ -30,7 +30,6 @@ public final class SmtpSettings {
         }
         Properties properties = javaMailProperties(settings.get("esim.smtp.security"), settings.isSet("esim.smtp.user"),
                 settings.get("esim.smtp.timeout-ms"));
-        properties.setProperty("mail.transport.protocol", "smtp");
         properties.setProperty("mail.smtp.connectiontimeout", settings.get("esim.smtp.timeout-ms"));
         properties.setProperty("mail.smtp.timeout", settings.get("esim.smtp.timeout-ms"));
         sender.setJavaMailProperties(properties);

@@ -61,7 +61,7 @@ class ProviderConcurrencyTest {
             ExecutorService senders = Executors.newFixedThreadPool(LIMIT);
             List<CompletableFuture<OrderOutcome>> outcomes = new ArrayList<>();
             for (int i = 0; i < LIMIT; i++) {
-                Order order = order("concurrent-" + i);
+                Order order = SubmissionTest.order("concurrent-" + i, SubmissionTest.JAPAN, 1);
                 outcomes.add(CompletableFuture.supplyAsync(() -> app.template().requestBody("direct:submit-order",
                         order, OrderOutcome.class), senders));
             }
@@ -73,10 +73,5 @@ class ProviderConcurrencyTest {
             provider.stop(0);
         }
         assertThat(mostAtOnce.get()).isEqualTo(LIMIT);
-    }
-
-    private static Order order(String id) {
-        return new Order(id, List.of(new Order.OrderProduct("3f6c2a9e-8b1d-4c7a-9e2f-1a5b6c7d8e01", 1)),
-                new Order.Customer("traveller@example.com", "Ada"), Order.OrderSource.file("concurrency.csv", id));
     }
 }
