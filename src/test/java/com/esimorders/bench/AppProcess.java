@@ -2,10 +2,9 @@ package com.esimorders.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.Executors;
 import java.io.Reader;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -230,6 +230,20 @@ final class AppProcess implements AutoCloseable {
         jcmd("GC.run");
         Matcher used = Pattern.compile("total \\d+K, used (\\d+)K").matcher(jcmd("GC.heap_info"));
         return used.find() ? Long.parseLong(used.group(1)) / 1024.0 : Double.NaN;
+    }
+
+    /**
+     * The JVM's own account of its memory ({@code jcmd PID VM.native_memory summary}; the child must run with
+     * {@code -XX:NativeMemoryTracking=summary}): committed MB per category, in the JVM's order, then "Total".
+     */
+    Map<String, Double> nativeMemoryMb() throws IOException, InterruptedException {
+        Map<String, Double> committed = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^(?:-\\s+(.+?) \\(|(Total): )reserved=\\d+KB, committed=(\\d+)KB")
+                .matcher(jcmd("VM.native_memory summary"));
+        while (m.find()) {
+            committed.put(m.group(1) != null ? m.group(1) : m.group(2), Long.parseLong(m.group(3)) / 1024.0);
+        }
+        return committed;
     }
 
     private String jcmd(String command) throws IOException, InterruptedException {

@@ -119,7 +119,11 @@ final class Figures {
                     + " `LargeFileTest`), so that the application neither stores nor holds them. VmRSS of the process is read from"
                     + " `/proc/PID/status` every 500 ms; every 30 s (and at the end) `jcmd PID GC.run` then"
                     + " `jcmd PID GC.heap_info` gives the heap used after a full GC. Heap growth = mean of the last third"
-                    + " of those samples minus mean of the first third.";
+                    + " of those samples minus mean of the first third. The child runs with"
+                    + " `-XX:NativeMemoryTracking=summary` (its own bookkeeping is the last row): at the end of the file,"
+                    + " before the last full GC, `jcmd PID VM.native_memory summary` gives what the JVM has committed per"
+                    + " area; RSS above that total is memory the JVM does not track (native libraries' malloc, and what"
+                    + " glibc's allocator keeps after frees).";
             case "startup" -> "Prod profile (`CAMEL_MAIN_PROFILE=prod`) configured by environment only: an H2 file"
                     + " database on a fresh folder (so Flyway migrates it on the first start), no broker (queue intake"
                     + " off), SMTP to a GreenMail in the harness, no operator token. Time from process start (fork) to"
@@ -454,6 +458,10 @@ final class Figures {
 
     // ---------------------------------------------------------------- 6. memory
 
+    /** The JVM's memory areas (Native Memory Tracking's names) that the memory figure shows. */
+    private static final List<String> MEMORY_AREAS = List.of("Java Heap", "Metaspace", "Code", "GC", "Thread",
+            "Compiler", "Symbol", "Other", "Shared class space", "Native Memory Tracking");
+
     private static void memory(Figure f, int run, Path dir) throws Exception {
         f.row("done", "completed: every line ACCEPTED (1 = yes)", "%.0f").target("= 1", v -> v == 1);
         f.row("rss", "peak RSS (MB)", "%,.0f").target("< 400 MB", v -> v < 400);
@@ -462,9 +470,15 @@ final class Figures {
         f.row("growth", "heap after GC: growth, last third − first third (MB)", "%.1f")
                 .target("< 16 MB (no growth)", v -> v < 16);
         f.row("rate", "orders per second", "%,.0f");
+        f.row("rssEnd", "RSS at the end of the file (MB)", "%,.0f");
+        f.row("tracked", "of which the JVM accounts for (NMT committed, MB)", "%,.0f");
+        for (String area : MEMORY_AREAS) {
+            f.row(area, "… " + area + " (MB)", "%,.0f");
+        }
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         try (AppProcess app = new AppProcess(dir)) {
             app.jvmOptions.add("-Xmx128m");
+            app.jvmOptions.add("-XX:NativeMemoryTracking=summary");
             app.sinkWebhooks().set("esim.intake.parallelism", 16).set("esim.provider.max-concurrent", 16)
                     .set("esim.db.pool-size", 40);
             app.start();
@@ -490,6 +504,8 @@ final class Figures {
                 Thread.sleep(100);
             }
             double seconds = (System.nanoTime() - dropped) / 1e9;
+            double rssEnd = app.rssMb();
+            Map<String, Double> tracked = app.nativeMemoryMb();
             heap.add(app.heapAfterGcMb());
             sampler.shutdownNow();
             app.requireAllAccepted(csv, MEMORY_LINES);
@@ -503,6 +519,11 @@ final class Figures {
             f.value("heapLast", run, heap.get(heap.size() - 1));
             f.value("growth", run, last - first);
             f.value("rate", run, MEMORY_LINES / seconds);
+            f.value("rssEnd", run, rssEnd);
+            f.value("tracked", run, tracked.getOrDefault("Total", Double.NaN));
+            for (String area : MEMORY_AREAS) {
+                f.value(area, run, tracked.getOrDefault(area, Double.NaN));
+            }
             f.note(String.format(Locale.ROOT, "Run %d: heap after GC samples (MB): %s", run, heap.stream()
                     .map(v -> String.format(Locale.ROOT, "%.1f", v)).toList()));
         } finally {
