@@ -23,6 +23,9 @@ public class DatabaseConfiguration implements CamelConfiguration {
     public HikariDataSource dataSource(CamelContext context, Settings settings) throws Exception {
         HikariDataSource dataSource = Database.start(settings);
         context.addService(new StopWithCamel(dataSource::close), true, true);
+        if (Database.isEmbeddedH2File(settings.get("esim.db.url"))) {
+            context.addService(new H2Housekeeping(dataSource), true, true);
+        }
         HealthCheckRegistry.get(context).register(new DatabaseHealthCheck(dataSource));
         return dataSource;
     }
