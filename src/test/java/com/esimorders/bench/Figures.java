@@ -470,6 +470,7 @@ final class Figures {
         f.row("growth", "heap after GC: growth, last third − first third (MB)", "%.1f")
                 .target("< 16 MB (no growth)", v -> v < 16);
         f.row("rate", "orders per second", "%,.0f");
+        f.row("dbFile", "H2 database file at the end of the file (MB)", "%,.0f");
         f.row("rssEnd", "RSS at the end of the file (MB)", "%,.0f");
         f.row("tracked", "of which the JVM accounts for (NMT committed, MB)", "%,.0f");
         for (String area : MEMORY_AREAS) {
@@ -519,6 +520,7 @@ final class Figures {
             f.value("heapLast", run, heap.get(heap.size() - 1));
             f.value("growth", run, last - first);
             f.value("rate", run, MEMORY_LINES / seconds);
+            f.value("dbFile", run, Files.size(app.data.resolve("esim-orders.mv.db")) / 1048576.0);
             f.value("rssEnd", run, rssEnd);
             f.value("tracked", run, tracked.getOrDefault("Total", Double.NaN));
             for (String area : MEMORY_AREAS) {
