@@ -16,7 +16,6 @@ public final class Database {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final Pattern WRITE_DELAY = Pattern.compile("(?i);WRITE_DELAY=[^;]*");
-    private static final Pattern RETENTION_TIME = Pattern.compile("(?i);RETENTION_TIME=[^;]*");
     private static final Pattern CLOSE_ON_EXIT = Pattern.compile("(?i);DB_CLOSE_ON_EXIT=[^;]*");
 
     private Database() {
@@ -46,9 +45,7 @@ public final class Database {
      * An H2 URL opened so that a commit is in the file before it is acknowledged (H2 otherwise writes committed
      * transactions up to half a second later: a killed process loses them), and closed by the application after
      * Camel has drained, not by H2's own JVM shutdown hook (except with AUTO_SERVER=TRUE, which H2 allows only with
-     * its hook). An embedded file keeps freed chunks 5 s instead of H2's 45 s before their space is used again
-     * ({@link H2Housekeeping} frees them): with a chunk per commit, 45 s of chunks made the file and the heap H2
-     * keeps for them large. Other URLs are returned unchanged.
+     * its hook). Other URLs are returned unchanged.
      */
     public static String durableUrl(String url) {
         String lower = url.toLowerCase(Locale.ROOT);
@@ -59,7 +56,6 @@ public final class Database {
         if (!isEmbeddedH2File(url)) {
             return durable;
         }
-        durable = RETENTION_TIME.matcher(durable).replaceAll("") + ";RETENTION_TIME=5000";
         if (lower.contains(";auto_server=true")) {
             LOG.warn("The H2 URL has AUTO_SERVER=TRUE: H2 then closes the database from its own shutdown hook, and a"
                     + " stop may fail the work still in flight. Leave AUTO_SERVER out.");

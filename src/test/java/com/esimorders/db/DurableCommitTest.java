@@ -57,11 +57,11 @@ class DurableCommitTest {
     @Test
     void everyH2UrlIsOpenedWithoutWriteDelayAndClosedByTheApplication() {
         assertThat(Database.durableUrl("jdbc:h2:file:./data/esim;CACHE_SIZE=8192;write_delay=500"))
-                .isEqualTo("jdbc:h2:file:./data/esim;CACHE_SIZE=8192;WRITE_DELAY=0;RETENTION_TIME=5000;DB_CLOSE_ON_EXIT=FALSE");
+                .isEqualTo("jdbc:h2:file:./data/esim;CACHE_SIZE=8192;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
         // H2 refuses DB_CLOSE_ON_EXIT=FALSE with AUTO_SERVER=TRUE
         assertThat(Database.durableUrl("jdbc:h2:file:./data/esim;AUTO_SERVER=TRUE"))
-                .isEqualTo("jdbc:h2:file:./data/esim;AUTO_SERVER=TRUE;WRITE_DELAY=0;RETENTION_TIME=5000");
-        assertThat(Database.durableUrl("jdbc:h2:./esim")).isEqualTo("jdbc:h2:./esim;WRITE_DELAY=0;RETENTION_TIME=5000;DB_CLOSE_ON_EXIT=FALSE");
+                .isEqualTo("jdbc:h2:file:./data/esim;AUTO_SERVER=TRUE;WRITE_DELAY=0");
+        assertThat(Database.durableUrl("jdbc:h2:./esim")).isEqualTo("jdbc:h2:./esim;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(Database.durableUrl("jdbc:h2:tcp://db:9092/esim")).isEqualTo("jdbc:h2:tcp://db:9092/esim;WRITE_DELAY=0");
         assertThat(Database.durableUrl("jdbc:h2:mem:test;DB_CLOSE_DELAY=-1")).isEqualTo("jdbc:h2:mem:test;DB_CLOSE_DELAY=-1");
         assertThat(Database.durableUrl("jdbc:postgresql://db/esim")).isEqualTo("jdbc:postgresql://db/esim");
