@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * thread, which is what rewrites the few live pages of old chunks so that their space can be used again. Without
  * it the file grew by about 18 KB per order and never shrank (6 GB after 325,000 orders), and H2 kept every
  * chunk's metadata on the heap. Four times a second this rewrites up to {@link #WRITE_BYTES} of the emptiest
- * chunks.
+ * chunks older than H2's retention time (45 s; a shorter one lost commits at a SIGKILL, see docs/reliability.md).
  */
 final class H2Housekeeping extends ServiceSupport {
 
