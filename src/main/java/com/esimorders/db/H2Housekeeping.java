@@ -63,6 +63,10 @@ final class H2Housekeeping extends ServiceSupport {
         }
     }
 
+    /**
+     * Looked up each round rather than kept: when H2's last connection closes, H2 closes the database, and the next
+     * connection opens a new store (a kept one would be closed, and the housekeeping would stop for good).
+     */
     private MVStore store() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
