@@ -42,7 +42,7 @@ final class Figures {
 
     static final int SECONDS = Bench.knob("BENCH_SECONDS", 60);
     static final String DB = Bench.knob("BENCH_DB", "h2");
-    static final int WEBHOOK_ORDERS = Bench.knob("BENCH_WEBHOOK_ORDERS", 20_000);
+    static final int WEBHOOK_ORDERS = Bench.knob("BENCH_WEBHOOK_ORDERS", 50_000);
     static final int WEBHOOK_THREADS = Bench.knob("BENCH_WEBHOOK_THREADS", 32);
     static final int ORDERS = Bench.knob("BENCH_ORDERS", 10_000);
     static final int OVERHEAD_CONCURRENCY = Bench.knob("BENCH_OVERHEAD_CONCURRENCY", 8);
