@@ -56,9 +56,9 @@ public class BusinessGauges {
             set(emails, queries.countByStatus("mail_outbox"));
             failingEmails.set(queries.failingEmails());
             oldestPendingEmailMs.set(Math.round(queries.oldestPendingEmailAgeSeconds() * 1000));
-            List<OpsQueries.Overdue> overdue = queries.overdue();
-            overdueOrders.set(overdue.size());
-            overdueEsims.set(overdue.stream().mapToLong(o -> Math.max(0, o.esimsOrdered() - o.esimsReceived())).sum());
+            long[] overdue = queries.overdueCounts();
+            overdueOrders.set(overdue[0]);
+            overdueEsims.set(overdue[1]);
             openQuarantine.set(queries.openQuarantine());
             filesInProgress.set(queries.filesInProgress());
         } catch (RuntimeException e) {
