@@ -3,6 +3,9 @@ package com.esimorders.ops;
 import com.esimorders.order.OrderStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,14 +16,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Business gauges computed from the database, which is shared by every instance: each instance reports the same
  * values, so alert on max(), never sum(). Refreshed by the ops-metrics route every
- * {@code esim.metrics.refresh-interval} with a few cheap counting queries; a scrape only reads the last values.
+ * {@code esim.metrics.refresh-interval} with a few counting queries; a scrape only reads the last values.
+ * <p>
+ * The overdue counts look at every ACCEPTED order, so they grow with a backlog of orders waiting for webhooks
+ * (during a webhook outage, every order of its hours): with 600,000 such orders on H2 one refresh took longer than
+ * the 30 s interval and kept a core busy. After a refresh that took d, the next waits at least
+ * {@value #WAIT_FACTOR} d, so the gauges never take more than 5 % of one core.
  */
 public class BusinessGauges {
 
     private static final Logger LOG = LoggerFactory.getLogger(BusinessGauges.class);
     private static final List<String> EMAIL_STATUSES = List.of("PENDING", "SENT", "GAVE_UP");
+    static final int WAIT_FACTOR = 19;
+    private static final Duration SLOW = Duration.ofSeconds(1);
 
     private final OpsQueries queries;
+    private final Clock clock;
+    private Instant nextRefresh = Instant.MIN;
     private final Map<String, AtomicLong> orders = new LinkedHashMap<>();
     private final Map<String, AtomicLong> emails = new LinkedHashMap<>();
     private final AtomicLong failingEmails = new AtomicLong();
@@ -31,7 +43,12 @@ public class BusinessGauges {
     private final AtomicLong filesInProgress = new AtomicLong();
 
     public BusinessGauges(OpsQueries queries, MeterRegistry registry) {
+        this(queries, registry, Clock.systemUTC());
+    }
+
+    BusinessGauges(OpsQueries queries, MeterRegistry registry, Clock clock) {
         this.queries = queries;
+        this.clock = clock;
         for (OrderStatus status : OrderStatus.values()) {
             orders.put(status.name(), gauge(registry, "esim.orders", "orders by status", "status", status.name()));
         }
@@ -49,8 +66,15 @@ public class BusinessGauges {
         register(registry, "esim.files.in.progress", "drop-folder files being read by any instance", filesInProgress);
     }
 
-    /** Recomputes every gauge; when the database is unavailable the last values stay and a warning is logged. */
-    public void refresh() {
+    /**
+     * Recomputes every gauge, unless the last refresh was slow and its wait is not over; when the database is
+     * unavailable the last values stay and a warning is logged.
+     */
+    public synchronized void refresh() {
+        Instant start = clock.instant();
+        if (start.isBefore(nextRefresh)) {
+            return;
+        }
         try {
             set(orders, queries.countByStatus("orders"));
             set(emails, queries.countByStatus("mail_outbox"));
@@ -63,6 +87,14 @@ public class BusinessGauges {
             filesInProgress.set(queries.filesInProgress());
         } catch (RuntimeException e) {
             LOG.warn("business metrics not refreshed ({}): {}", e.getClass().getSimpleName(), e.getMessage());
+        } finally {
+            Instant end = clock.instant();
+            Duration took = Duration.between(start, end);
+            nextRefresh = end.plus(took.multipliedBy(WAIT_FACTOR));
+            if (took.compareTo(SLOW) > 0) {
+                LOG.info("business metrics took {} ms to compute: the next refresh is in {} s at the earliest",
+                        took.toMillis(), took.multipliedBy(WAIT_FACTOR).toSeconds());
+            }
         }
     }
 
