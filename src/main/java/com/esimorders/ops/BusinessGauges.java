@@ -27,7 +27,7 @@ public class BusinessGauges {
 
     private static final Logger LOG = LoggerFactory.getLogger(BusinessGauges.class);
     private static final List<String> EMAIL_STATUSES = List.of("PENDING", "SENT", "GAVE_UP");
-    static final int WAIT_FACTOR = 19;
+    private static final int WAIT_FACTOR = 19;
     private static final Duration SLOW = Duration.ofSeconds(1);
 
     private final OpsQueries queries;
@@ -90,10 +90,11 @@ public class BusinessGauges {
         } finally {
             Instant end = clock.instant();
             Duration took = Duration.between(start, end);
-            nextRefresh = end.plus(took.multipliedBy(WAIT_FACTOR));
+            Duration wait = took.multipliedBy(WAIT_FACTOR);
+            nextRefresh = end.plus(wait);
             if (took.compareTo(SLOW) > 0) {
                 LOG.info("business metrics took {} ms to compute: the next refresh is in {} s at the earliest",
-                        took.toMillis(), took.multipliedBy(WAIT_FACTOR).toSeconds());
+                        took.toMillis(), wait.toSeconds());
             }
         }
     }
