@@ -10,6 +10,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.util.TimeUtils;
 
 /** The eSIM emails: composing them, the mail outbox's rules and timings, and the SMTP connection. */
 public class EmailConfiguration implements CamelConfiguration {
@@ -32,8 +33,10 @@ public class EmailConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public MailOutbox mailOutbox(DataSource dataSource, Instances instances, MailRetryPolicy mailRetryPolicy,
-            @PropertyInject("esim.db.outage-patience-ms") int outagePatienceMs) {
-        return new MailOutbox(dataSource, instances, mailRetryPolicy, Duration.ofMillis(outagePatienceMs));
+            @PropertyInject("esim.db.outage-patience-ms") int outagePatienceMs,
+            @PropertyInject("esim.mail.poll-interval") String pollInterval) {
+        return new MailOutbox(dataSource, instances, mailRetryPolicy, Duration.ofMillis(outagePatienceMs),
+                Duration.ofMillis(TimeUtils.toMilliSeconds(pollInterval.trim())));
     }
 
     @Override

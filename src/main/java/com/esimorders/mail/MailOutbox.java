@@ -4,10 +4,12 @@ import com.esimorders.db.DatabaseOutage;
 import com.esimorders.db.Instances;
 import com.esimorders.db.RowCheck;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -30,23 +32,49 @@ public class MailOutbox {
     private final Instances instances;
     private final MailRetryPolicy policy;
     private final Duration outagePatience;
+    private final Duration pollInterval;
     /** emails this instance is sending right now: its other claims (a send that failed halfway) are its to retake */
     private final Set<String> sending = ConcurrentHashMap.newKeySet();
+    /** emails the outbox poller handed to the senders' queue that no sender has taken yet */
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
-    public MailOutbox(DataSource dataSource, Instances instances, MailRetryPolicy policy, Duration outagePatience) {
+    public MailOutbox(DataSource dataSource, Instances instances, MailRetryPolicy policy, Duration outagePatience,
+            Duration pollInterval) {
         this.outagePatience = outagePatience;
+        this.pollInterval = pollInterval;
         this.jdbc = new JdbcTemplate(dataSource);
         this.instances = instances;
         this.policy = policy;
     }
 
-    /** topup_ids of up to {@code limit} emails due now and not being sent by a live sender. */
-    public List<String> due(int limit) {
-        return jdbc.queryForList("SELECT topup_id FROM mail_outbox WHERE status = 'PENDING'"
-                        + " AND next_attempt_at <= CURRENT_TIMESTAMP AND (claimed_by = ? OR "
-                        + instances.claimIsFree("CURRENT_TIMESTAMP") + ") ORDER BY next_attempt_at FETCH FIRST "
-                        + (limit + sending.size()) + " ROWS ONLY", String.class, instances.id()).stream()
-                .filter(topupId -> !sending.contains(topupId)).limit(limit).toList();
+    /**
+     * topup_ids of up to {@code limit} emails due now and not being sent by a live sender, for the outbox poller to
+     * hand to the senders' queue. None it handed over before and no sender has taken yet (so that it can ask again
+     * at once after a full batch, and a backlog drains at the senders' pace, not one batch per poll). It first waits,
+     * at most one poll interval, until fewer than half a batch of those are still waiting; after that it answers
+     * nothing, and the poller tries again at its next poll.
+     */
+    public List<String> due(int limit) throws InterruptedException {
+        synchronized (queued) {
+            long deadline = System.nanoTime() + pollInterval.toNanos();
+            while (queued.size() >= Math.max(1, limit / 2)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return List.of();
+                }
+                TimeUnit.NANOSECONDS.timedWait(queued, left);
+            }
+        }
+        List<String> due = new ArrayList<>(limit);
+        for (String topupId : jdbc.queryForList("SELECT topup_id FROM mail_outbox WHERE status = 'PENDING'"
+                + " AND next_attempt_at <= CURRENT_TIMESTAMP AND (claimed_by = ? OR "
+                + instances.claimIsFree("CURRENT_TIMESTAMP") + ") ORDER BY next_attempt_at FETCH FIRST "
+                + (limit + sending.size() + queued.size()) + " ROWS ONLY", String.class, instances.id())) {
+            if (due.size() < limit && !sending.contains(topupId) && queued.add(topupId)) {
+                due.add(topupId);
+            }
+        }
+        return due;
     }
 
     /**
@@ -54,6 +82,11 @@ public class MailOutbox {
      * attempt number (the claim's token), or 0 when it is not due, already sent, or held by another sender.
      */
     public int claim(@ExchangeProperty("topupId") String topupId) {
+        if (queued.remove(topupId)) {
+            synchronized (queued) {
+                queued.notifyAll();
+            }
+        }
         if (!sending.add(topupId)) {
             return 0;
         }

@@ -155,6 +155,35 @@ class MailOutboxTest {
     }
 
     @Test
+    void aBacklogOfManyBatchesIsSentWithinOnePollNotOneBatchPerPoll() throws Exception {
+        int backlog = 40;
+        try (TestApp app = TestApp.start(Map.of("esim.webhook.token", "t", "esim.mail.poll-interval", "3s",
+                "esim.mail.batch-size", "5"))) {
+            JdbcTemplate jdbc = app.jdbc();
+            String orderId = orderId();
+            order(jdbc, orderId, "COMPLETED", "backlog@customer.example", "FILE", JAPAN, backlog);
+            for (int i = 0; i < backlog; i++) {
+                String topupId = topupId();
+                jdbc.update("INSERT INTO esim_items (topup_id, external_order_id, option_id, status, iccid, smdp,"
+                        + " activation_code, download_link) VALUES (?, ?, ?, 'DELIVERED', '8982000', 'smdp.example.com',"
+                        + " 'ACT', ?)", topupId, orderId, JAPAN, lpa(topupId));
+            }
+            // what an SMTP outage or a burst larger than the senders' queue leaves behind, in one statement so that
+            // the poller sees all of it at once
+            jdbc.update("INSERT INTO mail_outbox (topup_id, recipient, status) SELECT topup_id,"
+                    + " 'backlog@customer.example', 'PENDING' FROM esim_items WHERE external_order_id = ?", orderId);
+
+            // the next poll (within 3 s) sends all 8 batches; one batch per poll would take 24 s
+            await().atMost(Duration.ofSeconds(7)).untilAsserted(() -> assertThat(jdbc.queryForObject(
+                    "SELECT COUNT(*) FROM mail_outbox WHERE status = 'SENT'", Integer.class)).isEqualTo(backlog));
+            assertThat(jdbc.queryForObject("SELECT MAX(attempts) FROM mail_outbox", Integer.class)).isEqualTo(1);
+            try (var emails = Files.list(app.dataDir.resolve("outbox"))) {
+                assertThat(emails.filter(path -> path.toString().endsWith(".eml")).count()).isEqualTo(backlog);
+            }
+        }
+    }
+
+    @Test
     void devModeWritesTheMimeMessageAsAnEmlFileWithTheUsersLocalisedTemplates(@TempDir Path templates) throws Exception {
         Files.writeString(templates.resolve("esim-email-subject_de.ftl"), "Ihre eSIM ist bereit: ${plan} (Bestellung ${orderReference})");
         try (TestApp app = TestApp.start(Map.of("esim.webhook.token", "t", "esim.mail.locale", "de",
