@@ -6,6 +6,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.support.LifecycleStrategySupport;
 
 /** The embedded HTTP server of platform-http (webhooks, and the simulator in dev). */
 public class HttpServerConfiguration implements CamelConfiguration {
@@ -18,7 +19,14 @@ public class HttpServerConfiguration implements CamelConfiguration {
     public Vertx vertx(CamelContext context, @PropertyInject("esim.http.worker-threads") int workerThreads)
             throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(workerThreads));
-        context.addService(new StopWithCamel(vertx::close), true, true);
+        // closed once the context has stopped: the platform-http server, created before this bean and so stopped after
+        // any service added here, still needs Vert.x to stop (it logged a WARN on every shutdown)
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                vertx.close();
+            }
+        });
         return vertx;
     }
 }
