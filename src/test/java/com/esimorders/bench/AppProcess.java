@@ -36,6 +36,7 @@ final class AppProcess implements AutoCloseable {
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     /** bench/run's snapshot of target/esim-orders.jar (a rebuild during the run does not touch it). */
     static final Path JAR = Path.of(System.getProperty("bench.jar", "target/esim-orders.jar")).toAbsolutePath();
+    static final Path LAUNCHER = Path.of("bin", "esim-orders").toAbsolutePath();
     static final String[] PLANS = {"3f6c2a9e-8b1d-4c7a-9e2f-1a5b6c7d8e01", "7b2e4d1c-5a6f-4e8b-b3c9-2d4e6f8a0b12",
         "c1d9e8f7-2b3a-4c5d-8e6f-7a8b9c0d1e23", "9a8b7c6d-5e4f-4a3b-9c2d-1e0f2a3b4c34",
         "e5f4d3c2-b1a0-4f9e-8d7c-6b5a4c3d2e45", "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e56"};
@@ -49,6 +50,7 @@ final class AppProcess implements AutoCloseable {
     final Map<String, String> props = new LinkedHashMap<>();
     final Map<String, String> env = new LinkedHashMap<>();
     final List<String> jvmOptions = new ArrayList<>();
+    private boolean launcher;
     private Process process;
     private long startedNanos;
 
@@ -127,22 +129,41 @@ final class AppProcess implements AutoCloseable {
         return set("esim.db.url", url).set("esim.db.user", user).set("esim.db.password", password);
     }
 
-    List<String> command() {
-        List<String> command = new ArrayList<>(List.of(JAVA));
-        command.addAll(jvmOptions);
+    /** The JVM options: {@link #jvmOptions}, BENCH_APP_JAVA_OPTS, then the properties as -D options. */
+    List<String> javaOptions() {
+        List<String> options = new ArrayList<>(jvmOptions);
         // e.g. BENCH_APP_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/app.jfr,settings=profile to profile a figure
         String extra = System.getenv().getOrDefault("BENCH_APP_JAVA_OPTS", "");
         if (!extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split("\\s+")));
+            options.addAll(List.of(extra.trim().split("\\s+")));
         }
-        props.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        props.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        return options;
+    }
+
+    List<String> command() {
+        if (launcher) {
+            return List.of(LAUNCHER.toString());
+        }
+        List<String> command = new ArrayList<>(List.of(JAVA));
+        command.addAll(javaOptions());
         command.addAll(List.of("-jar", JAR.toString()));
         return command;
+    }
+
+    /**
+     * Started by {@code bin/esim-orders} instead of {@code java -jar}: the JVM options go in JAVA_OPTS, and the AppCDS
+     * archive is {@code esim-orders.jsa} in the run folder (recorded by the first start, mapped by the next ones).
+     */
+    AppProcess viaLauncher() {
+        launcher = true;
+        return this;
     }
 
     /** The command as documented: run folder and ports shown as placeholders. */
     String shownCommand() {
         String shown = String.join(" ", command()).replace(JAR.toString(), "target/esim-orders.jar")
+                .replace(LAUNCHER.toString(), "bin/esim-orders")
                 .replace(JAVA, "java").replace(dir.toString(), "$RUN");
         shown = shown.replace("=" + httpPort, "=$PORT").replace("=" + brokerPort, "=$BROKER_PORT")
                 .replaceAll("127\\.0\\.0\\.1:\\d+/sink", "127.0.0.1:\\$SINK_PORT/sink")
@@ -158,6 +179,12 @@ final class AppProcess implements AutoCloseable {
                 .redirectOutput(dir.resolve("app.log").toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("ESIM_") || name.startsWith("CAMEL_"));
         builder.environment().putAll(env);
+        if (launcher) {
+            builder.environment().put("JAVA", JAVA);
+            builder.environment().put("ESIM_JAR", JAR.toString());
+            builder.environment().put("ESIM_CDS_ARCHIVE", dir.resolve("esim-orders.jsa").toString());
+            builder.environment().put("JAVA_OPTS", String.join(" ", javaOptions()));
+        }
         startedNanos = System.nanoTime();
         process = builder.start();
         RUNNING.add(process);
