@@ -101,7 +101,7 @@ public final class Bench {
             | `BENCH_SECONDS` | 60 | load duration of the webhook figure (the run ends sooner when every seeded eSIM has had its webhook) |
             | `BENCH_DB` | `h2` | `h2`, `postgres` or `both`: databases of the webhook figure |
             | `BENCH_PG_URL`, `BENCH_PG_USER`, `BENCH_PG_PASSWORD` | | a THROWAWAY PostgreSQL database: its `public` schema is dropped and recreated for every run; without the URL the PostgreSQL rows are skipped with a note |
-            | `BENCH_WEBHOOK_ORDERS` | 50000 | one-unit orders seeded for the webhook figure (each gets one webhook; 50,000 last the 60 s at about 800 webhooks/s) |
+            | `BENCH_WEBHOOK_ORDERS` | 50000 | one-unit orders seeded for the webhook figure (each gets one webhook; 50,000 last the 60 s up to about 830 webhooks/s: H2 went faster in 2 of the 3 runs of figure 1, which then ended early) |
             | `BENCH_WEBHOOK_THREADS` | 32 | concurrent webhook senders, and raw JDBC threads |
             | `BENCH_ORDERS` | 10000 | orders of the batch-latency, queue-latency and batch-overhead figures |
             | `BENCH_OVERHEAD_CONCURRENCY` | 8 | orders in flight in batch-overhead (the app's intake parallelism and provider concurrency, and the raw composite's threads) |
