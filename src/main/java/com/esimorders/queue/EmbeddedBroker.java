@@ -12,6 +12,8 @@ import org.apache.camel.support.service.ServiceSupport;
 public class EmbeddedBroker extends ServiceSupport {
 
     private final Settings settings;
+    static final SimpleString EXPIRY_ADDRESS = SimpleString.of("ExpiryQueue");
+
     private EmbeddedActiveMQ broker;
 
     public EmbeddedBroker(Settings settings) {
@@ -31,7 +33,8 @@ public class EmbeddedBroker extends ServiceSupport {
 
     /**
      * A persistent, unsecured broker in {@code dir} listening on 127.0.0.1:{@code port}: every address dead-letters to
-     * {@code dlq} after 10 deliveries, queues are created on first use.
+     * {@code dlq} after 10 deliveries, a message whose time to live ran out goes to {@link #EXPIRY_ADDRESS} (as in
+     * Artemis's own default broker.xml), queues are created on first use.
      */
     public static ConfigurationImpl configuration(String name, Path dir, int port, String dlq) throws Exception {
         ConfigurationImpl config = new ConfigurationImpl();
@@ -47,6 +50,7 @@ public class EmbeddedBroker extends ServiceSupport {
         config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
         config.addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(dlq))
+                .setExpiryAddress(EXPIRY_ADDRESS)
                 .setMaxDeliveryAttempts(10)
                 .setAutoCreateQueues(true)
                 .setAutoCreateAddresses(true));
@@ -61,6 +65,7 @@ public class EmbeddedBroker extends ServiceSupport {
     static AddressSettings orderQueueSettings(Settings settings) {
         return new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(settings.get("esim.orders.dlq")))
+                .setExpiryAddress(EXPIRY_ADDRESS)
                 .setMaxDeliveryAttempts(settings.getInt("esim.jms.max-deliveries") + 1)
                 .setRedeliveryDelay(settings.getInt("esim.jms.redelivery-delay-ms"))
                 .setRedeliveryMultiplier(Double.parseDouble(settings.get("esim.jms.redelivery-multiplier")))
