@@ -43,13 +43,14 @@ public class FlowMetrics extends EventNotifierSupport {
         setIgnoreServiceEvents(true);
         setIgnoreStepEvents(true);
         setIgnoreExchangeCreatedEvent(true);
-        setIgnoreExchangeSendingEvents(true);
+        // not ignored: Camel times a send, and emits its ExchangeSentEvent, only when a notifier took its sending event
         setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeSentEvent || event instanceof CamelEvent.ExchangeRedeliveryEvent
+        return event instanceof CamelEvent.ExchangeSendingEvent || event instanceof CamelEvent.ExchangeSentEvent
+                || event instanceof CamelEvent.ExchangeRedeliveryEvent
                 || event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent;
     }
 
