@@ -11,9 +11,9 @@ import org.apache.camel.support.service.ServiceSupport;
 /** The dev profile's Artemis broker: persistent under the data folder, listening on TCP on loopback. */
 public class EmbeddedBroker extends ServiceSupport {
 
-    private final Settings settings;
     static final SimpleString EXPIRY_ADDRESS = SimpleString.of("ExpiryQueue");
 
+    private final Settings settings;
     private EmbeddedActiveMQ broker;
 
     public EmbeddedBroker(Settings settings) {

@@ -132,8 +132,7 @@ final class Figures {
                     + " `bin/esim-orders` (the production launcher): its first start records an AppCDS archive of the"
                     + " classes it loaded when it is stopped (SIGTERM; not timed), and the start after that (the fourth"
                     + " on the same database) maps the archive: the time to healthy and the idle RSS of that start."
-                    + " Both `java -jar` starts run"
-                    + " without the archive.";
+                    + " Both `java -jar` starts run without the archive.";
             case "e2e" -> "Dev profile with its defaults (intake parallelism 4, provider concurrency 4, sandbox"
                     + " webhooks 2 s after each order), emails by SMTP to GreenMail in the harness. A CSV of " + E2E_ORDERS
                     + " one-unit orders is moved into the inbox; total = until GreenMail accepted the last of the "

@@ -74,8 +74,7 @@ public class QueueIntakeTest {
     void theBrokerAndTheMetricsLogNoWarningAboutAQueueOrder() throws Exception {
         TextMessage message = session.createTextMessage(order("Q-50", KR, 1));
         send(message);
-        JsonNode event = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", message.getJMSMessageID()))
-                .getText());
+        JsonNode event = event("esim.orders.results", message.getJMSMessageID());
         assertThat(event.path("event").asText()).isEqualTo("accepted");
         // Artemis: "no expiry address" for every queue; Micrometer: the results queue's timer refused by Prometheus
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
@@ -105,8 +104,7 @@ public class QueueIntakeTest {
         TextMessage message = session.createTextMessage(order("Q-2", KR, 1));
         send(message);
 
-        JsonNode event = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", message.getJMSMessageID()))
-                .getText());
+        JsonNode event = event("esim.orders.results", message.getJMSMessageID());
         assertThat(event.path("event").asText()).isEqualTo("accepted");
         assertThat(event.path("external_order_id").asText()).isEqualTo("Q-2");
     }
@@ -114,11 +112,11 @@ public class QueueIntakeTest {
     @Test
     void aDuplicateGetsADuplicateEventWithTheExistingStatusAndIsNotBoughtAgain() throws Exception {
         send(withCorrelation(order("Q-3", JP, 1), "corr-Q-3a"));
-        JsonNode first = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", "corr-Q-3a")).getText());
+        JsonNode first = event("esim.orders.results", "corr-Q-3a");
 
         send(withCorrelation(order("Q-3", JP, 1), "corr-Q-3b"));
 
-        JsonNode again = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", "corr-Q-3b")).getText());
+        JsonNode again = event("esim.orders.results", "corr-Q-3b");
         assertThat(again.path("event").asText()).isEqualTo("duplicate");
         // ACCEPTED, or COMPLETED when the sandbox's webhooks came first
         assertThat(again.path("status").asText()).isIn("ACCEPTED", "COMPLETED");
@@ -131,7 +129,7 @@ public class QueueIntakeTest {
     void aProviderRefusalIsARejectedEventWithItsReasons() throws Exception {
         send(withCorrelation(order("Q-4", "00000000-0000-4000-8000-000000000000", 1), "corr-Q-4"));
 
-        JsonNode event = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", "corr-Q-4")).getText());
+        JsonNode event = event("esim.orders.results", "corr-Q-4");
         assertThat(event.path("event").asText()).isEqualTo("rejected");
         assertThat(event.path("errors").get(0).asText()).isEqualTo("Product with option_id not found");
     }
@@ -161,7 +159,7 @@ public class QueueIntakeTest {
         send(withCorrelation("{\"external_order_id\":\"Q-8\",\"products\":[{\"option_id\":\"" + JP + "\",\"qty\":0},"
                 + "{\"qty\":1}],\"customer\":{\"email\":\"no-at-sign\"}}", "corr-Q-8"));
 
-        JsonNode event = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", "corr-Q-8")).getText());
+        JsonNode event = event("esim.orders.results", "corr-Q-8");
         assertThat(event.path("event").asText()).isEqualTo("rejected");
         assertThat(event.path("external_order_id").asText()).isEqualTo("Q-8");
         assertThat(event.path("errors")).extracting(JsonNode::asText).containsExactly(
@@ -176,7 +174,7 @@ public class QueueIntakeTest {
     void anOrderOfMoreUnitsThanTheLimitIsRejectedAndNotSent() throws Exception {
         send(withCorrelation(order("Q-12", JP, 1000), "corr-Q-12"));
 
-        JsonNode event = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", "corr-Q-12")).getText());
+        JsonNode event = event("esim.orders.results", "corr-Q-12");
         assertThat(event.path("event").asText()).isEqualTo("rejected");
         assertThat(event.path("errors")).extracting(JsonNode::asText)
                 .containsExactly("order has 1000 units, more than esim.order.max-units=100");
@@ -197,7 +195,7 @@ public class QueueIntakeTest {
         message.setStringProperty("X_HYPHEN_Esim_HYPHEN_Story_HYPHEN_Access_HYPHEN_Key", "forged");
         send(message);
 
-        JsonNode event = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", "corr-Q-9")).getText());
+        JsonNode event = event("esim.orders.results", "corr-Q-9");
         assertThat(event.path("event").asText()).isEqualTo("accepted");
         assertThat(trap.requests).isEmpty();
         assertThat(app.jdbc().queryForObject("SELECT customer_email FROM orders WHERE external_order_id = 'Q-9'",
@@ -252,7 +250,7 @@ public class QueueIntakeTest {
         // as the webhook stage does when every eSIM of the order has arrived
         app.template().sendBody("direct:publish-order-event",
                 new OrderOutcome("Q-11", OrderStatus.COMPLETED, false, List.of("1"), List.of()));
-        JsonNode completed = Json.MAPPER.readTree(((TextMessage) receive("client.replies", "corr-Q-11")).getText());
+        JsonNode completed = event("client.replies", "corr-Q-11");
         assertThat(completed.path("event").asText()).isEqualTo("completed");
 
         // a file order gets no event
@@ -301,7 +299,7 @@ public class QueueIntakeTest {
 
         // the senders retry, and each outcome is still published
         for (String id : ids) {
-            JsonNode event = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", "corr-" + id)).getText());
+            JsonNode event = event("esim.orders.results", "corr-" + id);
             assertThat(event.path("event").asText()).isEqualTo("accepted");
             assertThat(event.path("external_order_id").asText()).isEqualTo(id);
         }
@@ -316,7 +314,7 @@ public class QueueIntakeTest {
                 + " event_due, updated_at) VALUES ('Q-40', 'REJECTED', 'QUEUE', 'ID:msg-40', 'corr-Q-40', TRUE,"
                 + " CURRENT_TIMESTAMP - INTERVAL '5' MINUTE)");
 
-        JsonNode event = Json.MAPPER.readTree(((TextMessage) receive("esim.orders.results", "corr-Q-40")).getText());
+        JsonNode event = event("esim.orders.results", "corr-Q-40");
 
         assertThat(event.path("event").asText()).isEqualTo("rejected");
         assertThat(event.path("external_order_id").asText()).isEqualTo("Q-40");
@@ -335,6 +333,11 @@ public class QueueIntakeTest {
         try (var producer = session.createProducer(session.createQueue("esim.orders"))) {
             producer.send(message);
         }
+    }
+
+    /** The JSON of the event on {@code queue} with that JMSCorrelationID. */
+    private static JsonNode event(String queue, String correlationId) throws Exception {
+        return Json.MAPPER.readTree(((TextMessage) receive(queue, correlationId)).getText());
     }
 
     private static Message receive(String queue, String correlationId) throws JMSException {

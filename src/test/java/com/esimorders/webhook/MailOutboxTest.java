@@ -1,6 +1,7 @@
 package com.esimorders.webhook;
 
 import static com.esimorders.webhook.Webhooks.JAPAN;
+import static com.esimorders.webhook.Webhooks.deliveredItem;
 import static com.esimorders.webhook.Webhooks.json;
 import static com.esimorders.webhook.Webhooks.lpa;
 import static com.esimorders.webhook.Webhooks.order;
@@ -133,9 +134,7 @@ class MailOutboxTest {
                     new String[] {heldByOtherLive, "other-live-instance"},
                     // this instance's send failed halfway (e.g. a database outage): nobody here is sending it
                     new String[] {heldByThisOneHalfway, thisInstance})) {
-                jdbc.update("INSERT INTO esim_items (topup_id, external_order_id, option_id, status, iccid, smdp,"
-                        + " activation_code, download_link) VALUES (?, ?, ?, 'DELIVERED', '8982000', 'smdp.example.com',"
-                        + " 'ACT', ?)", held[0], orderId, JAPAN, lpa(held[0]));
+                deliveredItem(jdbc, held[0], orderId, JAPAN);
                 // claimed five minutes ahead: only the claimer's death, or its own retake, frees it sooner
                 jdbc.update("INSERT INTO mail_outbox (topup_id, recipient, status, attempts, claimed_by, claimed_until)"
                         + " VALUES (?, 'claimed@customer.example', 'PENDING', 1, ?, CURRENT_TIMESTAMP + INTERVAL '5' MINUTE)",
@@ -163,10 +162,7 @@ class MailOutboxTest {
             String orderId = orderId();
             order(jdbc, orderId, "COMPLETED", "backlog@customer.example", "FILE", JAPAN, backlog);
             for (int i = 0; i < backlog; i++) {
-                String topupId = topupId();
-                jdbc.update("INSERT INTO esim_items (topup_id, external_order_id, option_id, status, iccid, smdp,"
-                        + " activation_code, download_link) VALUES (?, ?, ?, 'DELIVERED', '8982000', 'smdp.example.com',"
-                        + " 'ACT', ?)", topupId, orderId, JAPAN, lpa(topupId));
+                deliveredItem(jdbc, topupId(), orderId, JAPAN);
             }
             // what an SMTP outage or a burst larger than the senders' queue leaves behind, in one statement so that
             // the poller sees all of it at once

@@ -47,6 +47,13 @@ final class Webhooks {
                 topupId, orderId, optionId);
     }
 
+    /** An item whose eSIM has arrived (its email can be composed). */
+    static void deliveredItem(JdbcTemplate jdbc, String topupId, String orderId, String optionId) {
+        jdbc.update("INSERT INTO esim_items (topup_id, external_order_id, option_id, status, iccid, smdp,"
+                + " activation_code, download_link) VALUES (?, ?, ?, 'DELIVERED', '8982000', 'smdp.example.com',"
+                + " 'ACT', ?)", topupId, orderId, optionId, lpa(topupId));
+    }
+
     static String lpa(String topupId) {
         return "LPA:1$smdp.example.com$ACT-" + topupId;
     }
