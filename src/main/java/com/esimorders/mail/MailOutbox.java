@@ -82,12 +82,15 @@ public class MailOutbox {
      * attempt number (the claim's token), or 0 when it is not due, already sent, or held by another sender.
      */
     public int claim(@ExchangeProperty("topupId") String topupId) {
+        // into sending before out of queued: an id in neither for a moment would be fetched by due() and not counted
+        // in its FETCH size, so due() would answer less than a full batch and the poller would stop early
+        boolean taken = sending.add(topupId);
         if (queued.remove(topupId)) {
             synchronized (queued) {
                 queued.notifyAll();
             }
         }
-        if (!sending.add(topupId)) {
+        if (!taken) {
             return 0;
         }
         try {
