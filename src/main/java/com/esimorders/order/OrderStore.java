@@ -267,19 +267,13 @@ public class OrderStore {
     }
 
     /**
-     * How a webhook moved its order: {@code to} COMPLETED or ACCEPTED; {@code eventOwed}: a queue order became
-     * COMPLETED, so its sender is owed the outcome event (see OrderEvents).
-     */
-    public record WebhookMove(OrderStatus to, boolean eventOwed) {
-    }
-
-    /**
      * A webhook's eSIM was just written, in the caller's transaction, which read {@code lockedOrder} (the order
      * row: external_order_id, status, attempts, source_type) FOR UPDATE. The order becomes COMPLETED once all its
      * eSIMs are in, else ACCEPTED if it was not already: the webhook proves that the provider took it, whatever
-     * our last attempt concluded. Answers the move, or null when the order stays as it is.
+     * our last attempt concluded. Answers true when a queue order became COMPLETED: its sender is then owed the
+     * outcome event (see OrderEvents).
      */
-    public WebhookMove webhookApplied(@Header("order") Map<String, Object> lockedOrder) {
+    public boolean webhookApplied(@Header("order") Map<String, Object> lockedOrder) {
         String id = text(lockedOrder, "external_order_id");
         OrderStatus from = OrderStatus.valueOf(text(lockedOrder, "status"));
         int attempts = ((Number) lockedOrder.get("attempts")).intValue();
@@ -291,16 +285,14 @@ public class OrderStore {
         if (completed == 1) {
             history(id, from, OrderStatus.COMPLETED, attempts,
                     "every eSIM of the order has arrived" + (provedTaken ? "; the provider took the order" : ""));
-            return new WebhookMove(OrderStatus.COMPLETED,
-                    OrderEvents.OWED_BY_SOURCE.equals(text(lockedOrder, "source_type")));
+            return OrderEvents.OWED_BY_SOURCE.equals(text(lockedOrder, "source_type"));
         }
         if (provedTaken && jdbc.update("UPDATE orders SET status = 'ACCEPTED', last_error = NULL, claimed_by = NULL,"
                 + " claimed_until = NULL, updated_at = CURRENT_TIMESTAMP WHERE external_order_id = ?"
                 + " AND status IN ('RECEIVED', 'SENDING', 'REJECTED', 'FAILED')", id) == 1) {
             history(id, from, OrderStatus.ACCEPTED, attempts, "a webhook shows the provider took the order");
-            return new WebhookMove(OrderStatus.ACCEPTED, false);
         }
-        return null;
+        return false;
     }
 
     /**
