@@ -252,6 +252,21 @@ final class AppProcess implements AutoCloseable {
         return Double.NaN;
     }
 
+    /**
+     * CPU time the process has used so far (user + system, from /proc/PID/stat, in clock ticks of 10 ms), in
+     * seconds, or NaN.
+     */
+    double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            // the fields after the command name, which is in parentheses and may hold spaces
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
     /** Runs a full GC in the child ({@code jcmd PID GC.run}) and answers the heap used after it in MB. */
     double heapAfterGcMb() throws IOException, InterruptedException {
         jcmd("GC.run");

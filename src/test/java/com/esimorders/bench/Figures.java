@@ -195,6 +195,7 @@ final class Figures {
             f.row(db + ".ok", label + ": webhooks answered 200 per second", "%,.0f");
             f.row(db + ".p50", label + ": p50 latency (ms)", "%.1f");
             f.row(db + ".p99", label + ": p99 latency (ms), while emails are sent", "%.1f").target("< 50 ms", v -> v < 50);
+            f.row(db + ".cpu", label + ": application CPU per webhook answered, its email's share included (ms)", "%.2f");
             f.row(db + ".emails", label + ": emails accepted by SMTP per second during the load", "%,.0f");
             f.row(db + ".drain", label + ": emails accepted by SMTP per second after the load (the backlog draining)", "%,.0f");
             f.row(db + ".raw", label + ": raw JDBC webhook transactions per second", "%,.0f");
@@ -213,6 +214,7 @@ final class Figures {
             WebhookLoad.Result load;
             double emailsPerSecond;
             double drainPerSecond = Double.NaN;
+            double cpuPerWebhook;
             try (MailSink mail = new MailSink(); AppProcess app = new AppProcess(dir.resolve(db + "-app"))) {
                 app.smtp(mail.port).set("esim.intake.parallelism", 16).set("esim.provider.max-concurrent", 16)
                         .set("esim.db.pool-size", 48);
@@ -231,8 +233,10 @@ final class Figures {
                 esims = esims(app.requireAllAccepted(csv, WEBHOOK_ORDERS));
                 List<String> bodies = esims.stream().map(Esim::json).toList();
                 int before = mail.received();
+                double cpuBefore = app.cpuSeconds();
                 load = WebhookLoad.run(app.httpPort, WEBHOOK_PATH, bodies, WEBHOOK_THREADS, SECONDS * 1000L);
                 int duringLoad = mail.received() - before;
+                cpuPerWebhook = 1000 * (app.cpuSeconds() - cpuBefore) / load.ok();
                 emailsPerSecond = duringLoad / load.seconds();
                 System.out.printf("%s: %d sent, %d 200 (%d applied), %d failed in %.1f s; %d emails during the load%n",
                         db, load.sent(), load.ok(), load.applied(), load.failed(), load.seconds(), duringLoad);
@@ -261,6 +265,7 @@ final class Figures {
             f.value(db + ".ok", run, load.okPerSecond());
             f.value(db + ".p50", run, load.p(50));
             f.value(db + ".p99", run, load.p(99));
+            f.value(db + ".cpu", run, cpuPerWebhook);
             f.value(db + ".emails", run, emailsPerSecond);
             f.value(db + ".drain", run, drainPerSecond);
 
