@@ -113,7 +113,10 @@ final class Figures {
                     + " commit, as the built-in sandbox does), then mark it ACCEPTED and store its item (commit)"
                     + " (`RawOrderComposite`). The application does more per order (a SENDING mark before the request"
                     + " and order_history rows, 3 commits besides the sandbox's).";
-            case "memory" -> "Dev profile under `-Xmx128m`, a CSV of " + MEMORY_LINES + " one-unit orders;"
+            case "memory" -> "Dev profile under `-Xmx128m` with the README's other settings for a small memory budget"
+                    + " (section \"Running in a small memory budget\": `-XX:+UseSerialGC -XX:ReservedCodeCacheSize=40m"
+                    + " -Djdk.nio.maxCachedBufferSize=262144`, `MALLOC_ARENA_MAX=2`), a CSV of " + MEMORY_LINES
+                    + " one-unit orders;"
                     + " `esim.intake.parallelism` = `esim.provider.max-concurrent` = 16, `esim.db.pool-size=40`;"
                     + " the sandbox's webhooks go at once to a sink in the harness that answers 200 (as in"
                     + " `LargeFileTest`), so that the application neither stores nor holds them. VmRSS of the process is read from"
@@ -478,6 +481,10 @@ final class Figures {
     private static final List<String> MEMORY_AREAS = List.of("Java Heap", "Metaspace", "Code", "GC", "Thread",
             "Compiler", "Symbol", "Other", "Shared class space", "Native Memory Tracking");
 
+    /** The README's settings for a small memory budget ("Running in a small memory budget"), with MALLOC_ARENA_MAX=2. */
+    private static final List<String> SMALL_MEMORY_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC",
+            "-XX:ReservedCodeCacheSize=40m", "-Djdk.nio.maxCachedBufferSize=262144");
+
     private static void memory(Figure f, int run, Path dir) throws Exception {
         f.row("done", "completed: every line ACCEPTED (1 = yes)", "%.0f").target("= 1", v -> v == 1);
         f.row("rss", "peak RSS (MB)", "%,.0f").target("< 400 MB", v -> v < 400);
@@ -494,8 +501,9 @@ final class Figures {
         }
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         try (AppProcess app = new AppProcess(dir)) {
-            app.jvmOptions.add("-Xmx128m");
+            app.jvmOptions.addAll(SMALL_MEMORY_OPTIONS);
             app.jvmOptions.add("-XX:NativeMemoryTracking=summary");
+            app.env.put("MALLOC_ARENA_MAX", "2");
             app.sinkWebhooks().set("esim.intake.parallelism", 16).set("esim.provider.max-concurrent", 16)
                     .set("esim.db.pool-size", 40);
             app.start();
