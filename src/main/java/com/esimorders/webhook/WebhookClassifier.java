@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * The verdict goes into exchange property {@code verdict}, its two tests into the plain booleans {@code
  * webhookApplied} and {@code webhookQuarantined}, and its SQL values into the webhook's parameter map (the body:
  * {@code event}, {@code recipient}, {@code reason}). The routes test those instead of calling the verdict's methods:
- * every such call in a simple expression is a bean invocation on a copy of the exchange, and together they were
- * about a third of a webhook's CPU.
+ * every such call in a simple expression is a bean invocation on a copy of the exchange (docs/benchmarks.md,
+ * "webhooks" in the limits section, has what that saved and did not).
  */
 public final class WebhookClassifier {
 
