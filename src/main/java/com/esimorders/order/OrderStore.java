@@ -220,6 +220,12 @@ public class OrderStore {
         });
     }
 
+    /** Ids of the webhooks for this order still in quarantine (not applied), oldest first. */
+    public List<Long> quarantinedWebhooks(String externalOrderId) {
+        return jdbc.queryForList("SELECT id FROM webhook_quarantine WHERE external_order_id = ? AND applied_at IS NULL"
+                + " ORDER BY id", Long.class, externalOrderId);
+    }
+
     /** True when an attempt of this order before the current one may have reached the provider unanswered. */
     public boolean mayHaveReachedProvider(String externalOrderId) {
         return Boolean.TRUE.equals(jdbc.queryForObject(
