@@ -59,45 +59,58 @@ public class OrderStore {
         this.instances = instances;
     }
 
-    /** What {@link #record} found: a new order (held by the caller with token 0), or the order already recorded. */
-    public record Recorded(boolean isNew, String status, OrderSource source) {
+    /**
+     * What {@link #record} found: a new order, held by the caller with token {@code token} (1 when its first attempt
+     * was recorded with it, else 0), or the order already recorded.
+     */
+    public record Recorded(boolean isNew, int token, String status, OrderSource source) {
     }
 
     /**
      * Records a new order as RECEIVED, held by the caller (token 0) for sending. When its external_order_id is
      * already known, nothing is written and the existing order's status and source are answered.
+     * {@code firstAttempt}: the caller sends the order at once, so its first attempt (SENDING, token 1, as
+     * {@link #startAttempt} writes it) is recorded in the same transaction, one commit fewer per order; not when
+     * webhooks for the order wait in quarantine (they may show the provider has it already).
      */
-    public Recorded record(Order order) {
+    public Recorded record(Order order, boolean firstAttempt) {
         OrderSource source = order.source();
+        String id = order.externalOrderId();
         // held from before it exists: recovery must not take a new order between its commit and its first attempt
-        boolean held = sending.add(order.externalOrderId());
+        boolean held = sending.add(id);
         try {
-            transaction.executeWithoutResult(status -> {
+            int token = transaction.execute(status -> {
+                boolean attempt = firstAttempt && quarantinedWebhooks(id).isEmpty();
                 Customer customer = order.customer() == null ? new Customer(null, null) : order.customer();
-                jdbc.update("INSERT INTO orders (external_order_id, status, customer_email, customer_name, source_type,"
-                                + " source_ref, reply_to, correlation_id, claimed_by, claimed_until, event_due)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        order.externalOrderId(), OrderStatus.RECEIVED.name(), customer.email(), customer.name(),
-                        source.type(), truncate(source.ref(), 1000), source.replyTo(), source.correlationId(),
-                        instances.id(), claimUntil(), OrderEvents.OWED_BY_SOURCE.equals(source.type()));
+                jdbc.update("INSERT INTO orders (external_order_id, status, attempts, customer_email, customer_name,"
+                                + " source_type, source_ref, reply_to, correlation_id, claimed_by, claimed_until, event_due)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        id, (attempt ? OrderStatus.SENDING : OrderStatus.RECEIVED).name(), attempt ? 1 : 0,
+                        customer.email(), customer.name(), source.type(), truncate(source.ref(), 1000),
+                        source.replyTo(), source.correlationId(), instances.id(), claimUntil(),
+                        OrderEvents.OWED_BY_SOURCE.equals(source.type()));
                 int lineNo = 1;
                 for (OrderProduct product : order.products()) {
                     jdbc.update("INSERT INTO order_lines (external_order_id, line_no, option_id, qty) VALUES (?, ?, ?, ?)",
-                            order.externalOrderId(), lineNo++, product.optionId(), product.qty());
+                            id, lineNo++, product.optionId(), product.qty());
                 }
-                history(order.externalOrderId(), null, OrderStatus.RECEIVED, 0, "from " + source.type() + " " + source.ref());
+                history(id, null, OrderStatus.RECEIVED, 0, "from " + source.type() + " " + source.ref());
+                if (attempt) {
+                    history(id, OrderStatus.RECEIVED, OrderStatus.SENDING, 1, "sending");
+                }
+                return attempt ? 1 : 0;
             });
-            return new Recorded(true, OrderStatus.RECEIVED.name(), source);
+            return new Recorded(true, token, OrderStatus.RECEIVED.name(), source);
         } catch (RuntimeException e) {
             if (held) {
-                sending.remove(order.externalOrderId());
+                sending.remove(id);
             }
             if (!(e instanceof DuplicateKeyException)) {
                 throw e;
             }
             Map<String, Object> row = jdbc.queryForMap("SELECT status, source_type, source_ref FROM orders"
-                    + " WHERE external_order_id = ?", order.externalOrderId());
-            return new Recorded(false, text(row, "status"),
+                    + " WHERE external_order_id = ?", id);
+            return new Recorded(false, 0, text(row, "status"),
                     new OrderSource(text(row, "source_type"), text(row, "source_ref"), null, null));
         }
     }

@@ -56,8 +56,9 @@ public class ProviderCall {
     }
 
     /**
-     * Before every attempt: record it durably with the token the sender holds (or stop: {@link ClaimLost}), wait
-     * for the request rate limit, drop every inbound header, and sign with the current time.
+     * Before every attempt: record it durably with the token the sender holds (or stop: {@link ClaimLost}) unless it
+     * was recorded with the order, wait for the request rate limit, drop every inbound header, and sign with the
+     * current time.
      */
     public void recordAttemptAndSign(Exchange exchange) throws JsonProcessingException, InterruptedException {
         Order order = exchange.getProperty(ORDER, Order.class);
@@ -65,10 +66,12 @@ public class ProviderCall {
         int token = exchange.getProperty(Submission.CLAIM, Integer.class);
         // the first attempt of a send that finds the order SENDING takes over an attempt left open by a stopped sender
         boolean previousMayHaveReached = previous == null || previous.uncertain();
-        int attempt = store.startAttempt(order.externalOrderId(), token, previousMayHaveReached,
-                        previous == null ? "sending" : "retry after: " + previous.summary())
-                .orElseThrow(() -> new ClaimLost(order.externalOrderId()));
-        exchange.setProperty(Submission.CLAIM, attempt);
+        if (exchange.removeProperty(Submission.ATTEMPT_RECORDED) == null) {
+            int attempt = store.startAttempt(order.externalOrderId(), token, previousMayHaveReached,
+                            previous == null ? "sending" : "retry after: " + previous.summary())
+                    .orElseThrow(() -> new ClaimLost(order.externalOrderId()));
+            exchange.setProperty(Submission.CLAIM, attempt);
+        }
         rateLimiter.acquire();
 
         Message message = exchange.getIn();

@@ -22,6 +22,8 @@ public class Submission {
 
     public static final String SEND = "esimSend";
     public static final String CLAIM = "esimClaim";
+    /** True when the held token is an attempt recorded with the order: the first request goes out without another. */
+    public static final String ATTEMPT_RECORDED = "esimAttemptRecorded";
     private static final Set<OrderStatus> WAITING = EnumSet.of(OrderStatus.RECEIVED, OrderStatus.SENDING);
     private static final Logger LOG = LoggerFactory.getLogger(Submission.class);
 
@@ -34,15 +36,31 @@ public class Submission {
     }
 
     /**
-     * Records the order. A known external_order_id is not sent again: from another input it answers a duplicate
-     * outcome; from the same input (a file read again after a crash or outage, a message redelivered) it answers
-     * the order's own outcome, and takes the order over when it was left unfinished.
+     * Records the order, to be sent later by the order senders (queue intake). A known external_order_id is not sent
+     * again: from another input it answers a duplicate outcome; from the same input (a file read again after a
+     * crash or outage, a message redelivered) it answers the order's own outcome, and takes the order over when it
+     * was left unfinished.
      */
     public void record(Exchange exchange) throws InterruptedException {
+        record(exchange, false);
+    }
+
+    /**
+     * The same as {@link #record}, for a caller that sends the new order at once (file intake): its first attempt
+     * is recorded with it (property {@link #ATTEMPT_RECORDED}), one commit fewer.
+     */
+    public void recordWithFirstAttempt(Exchange exchange) throws InterruptedException {
+        record(exchange, true);
+    }
+
+    private void record(Exchange exchange, boolean firstAttempt) throws InterruptedException {
         Order order = exchange.getIn().getBody(Order.class);
-        OrderStore.Recorded recorded = store.record(order);
+        OrderStore.Recorded recorded = store.record(order, firstAttempt);
         if (recorded.isNew()) {
-            send(exchange, order, 0);
+            send(exchange, order, recorded.token());
+            if (recorded.token() > 0) {
+                exchange.setProperty(ATTEMPT_RECORDED, true);
+            }
         } else if (sameInput(recorded.source(), order.source())) {
             resumeOwn(exchange, order.externalOrderId());
         } else {

@@ -44,7 +44,7 @@ class OrderStateTest {
     @Test
     void aSenderWhoseClaimRanOutCannotOverwriteWhatTheSenderThatTookOverWrote() {
         String id = "fenced-1";
-        assertThat(store.record(order(id)).isNew()).isTrue();
+        assertThat(store.record(order(id), false).isNew()).isTrue();
         int slowSender = store.startAttempt(id, 0, false, "sending").getAsInt();
         // the slow sender is another live instance, whose claim runs out (it waited at the concurrency limit)
         store.release(order(id));
@@ -64,9 +64,31 @@ class OrderStateTest {
     }
 
     @Test
+    void anOrderSentAtOnceIsRecordedWithItsFirstAttemptUnlessWebhooksForItWaitInQuarantine() {
+        String id = "first-attempt";
+        OrderStore.Recorded recorded = store.record(order(id), true);
+
+        assertThat(recorded.token()).isEqualTo(1);
+        assertThat(store.status(id)).isEqualTo(OrderStatus.SENDING);
+        assertThat(history(id)).containsExactly("RECEIVED", "SENDING");
+        assertThat(store.accept(id, recorded.token(), List.of(), "accepted")).isTrue();
+        store.release(order(id));
+
+        String early = "webhook-came-first";
+        jdbc.update("INSERT INTO webhook_quarantine (reason, topup_id, external_order_id, payload) VALUES (?, ?, ?, ?)",
+                "no such order yet", "22222222222222222222222222", early, "{}");
+        OrderStore.Recorded waits = store.record(order(early), true);
+
+        assertThat(waits.token()).isZero();
+        assertThat(store.status(early)).isEqualTo(OrderStatus.RECEIVED);
+        assertThat(history(early)).containsExactly("RECEIVED");
+        store.release(order(early));
+    }
+
+    @Test
     void acceptedNeverGoesBack() {
         String id = "forward-only";
-        store.record(order(id));
+        store.record(order(id), false);
         int attempt = store.startAttempt(id, 0, false, "sending").getAsInt();
         store.accept(id, attempt, List.of(), "accepted");
         store.release(order(id));
@@ -83,7 +105,7 @@ class OrderStateTest {
     @Test
     void anOrderHeldByALiveInstanceIsNotTakenOverButOneHeldByAKilledInstanceIs() {
         for (String id : List.of("held-live", "held-dead")) {
-            store.record(order(id));
+            store.record(order(id), false);
             store.release(order(id));
         }
         // another instance beats and holds the first; one that no longer beats (it was killed) holds the second
@@ -99,7 +121,7 @@ class OrderStateTest {
     @Test
     void theFirstAttemptAfterAnUnfinishedOneRemembersThatTheProviderMayHaveTheOrder() {
         String id = "left-sending";
-        store.record(order(id));
+        store.record(order(id), false);
         int killed = store.startAttempt(id, 0, false, "sending").getAsInt();
         assertThat(store.mayHaveReachedProvider(id)).isFalse();
 
@@ -116,7 +138,7 @@ class OrderStateTest {
     @Test
     void aSendOfThisInstanceThatFailedHalfwayCanBeTakenUpAgainByItButNotWhileItRuns() {
         String id = "failed-halfway";
-        store.record(order(id));
+        store.record(order(id), false);
         assertThat(store.claim(id)).as("while its sender works on it").isEmpty();
 
         store.release(order(id));
