@@ -94,10 +94,13 @@ public class OrderStore {
                     jdbc.update("INSERT INTO order_lines (external_order_id, line_no, option_id, qty) VALUES (?, ?, ?, ?)",
                             id, lineNo++, product.optionId(), product.qty());
                 }
-                history(id, null, OrderStatus.RECEIVED, 0, "from " + source.type() + " " + source.ref());
+                String from = "from " + source.type() + " " + source.ref();
+                historyRow(id, null, OrderStatus.RECEIVED, 0, from);
                 if (attempt) {
-                    history(id, OrderStatus.RECEIVED, OrderStatus.SENDING, 1, "sending");
+                    historyRow(id, OrderStatus.RECEIVED, OrderStatus.SENDING, 1, "sending");
                 }
+                LOG.info("Order {} new -> {} (attempt {}): {}", id, attempt ? OrderStatus.SENDING : OrderStatus.RECEIVED,
+                        attempt ? 1 : 0, from);
                 return attempt ? 1 : 0;
             });
             return new Recorded(true, token, OrderStatus.RECEIVED.name(), source);
@@ -362,10 +365,14 @@ public class OrderStore {
     }
 
     private void history(String externalOrderId, OrderStatus from, OrderStatus to, int attempt, String detail) {
+        historyRow(externalOrderId, from, to, attempt, detail);
+        LOG.info("Order {} {} -> {} (attempt {}): {}", externalOrderId, from == null ? "new" : from, to, attempt, detail);
+    }
+
+    private void historyRow(String externalOrderId, OrderStatus from, OrderStatus to, int attempt, String detail) {
         jdbc.update("INSERT INTO order_history (external_order_id, from_status, to_status, attempt, detail)"
                         + " VALUES (?, ?, ?, ?, ?)", externalOrderId, from == null ? null : from.name(), to.name(),
                 attempt, truncate(detail, MAX_TEXT));
-        LOG.info("Order {} {} -> {} (attempt {}): {}", externalOrderId, from == null ? "new" : from, to, attempt, detail);
     }
 
     private Timestamp now() {

@@ -221,7 +221,7 @@ public final class SandboxProvider implements Processor {
             }
         }
         webhooks.deliver(esims);
-        LOG.info("Sandbox took order {} ({} eSIMs)", externalOrderId, esims.size());
+        LOG.debug("Sandbox took order {} ({} eSIMs)", externalOrderId, esims.size());
         if (faults.strikes(Fault.DROP_AFTER_ORDER)) {
             LOG.info("Sandbox drops the connection after taking order {} (fault injection)", externalOrderId);
             return dropConnection();

@@ -138,15 +138,14 @@ public class ProviderCall {
         }
         int token = exchange.getProperty(Submission.CLAIM, Integer.class);
         List<ProviderResponse.Item> taken = items;
+        List<String> topupIds = items.stream().map(ProviderResponse.Item::topupId).toList();
         // the answer cannot be had again: keep trying to store it through a database outage
         boolean stored = DatabaseOutage.retry("Order " + order.externalOrderId() + ": storing the provider's answer",
                 storePatience, () -> store.accept(order.externalOrderId(), token, taken,
-                        "accepted: " + taken.size() + " eSIM(s)"));
+                        "accepted: " + taken.size() + " eSIM(s), topup_ids " + topupIds));
         if (!stored) {
             return store.outcome(order.externalOrderId());
         }
-        List<String> topupIds = items.stream().map(ProviderResponse.Item::topupId).toList();
-        LOG.info("Order {} ACCEPTED: {} eSIM(s), topup_ids {}", order.externalOrderId(), topupIds.size(), topupIds);
         return new OrderOutcome(order.externalOrderId(), OrderStatus.ACCEPTED, false, topupIds, List.of());
     }
 
