@@ -111,8 +111,9 @@ final class Figures {
                     + " insert the order and its line (commit), sign (HMAC-SHA256, `RequestSigner`), POST to a stand-in"
                     + " provider (JDK HttpServer that checks the signature and records the id in `sandbox_orders` with a"
                     + " commit, as the built-in sandbox does), then mark it ACCEPTED and store its item (commit)"
-                    + " (`RawOrderComposite`). The application does more per order (a SENDING mark before the request"
-                    + " and order_history rows, 3 commits besides the sandbox's).";
+                    + " (`RawOrderComposite`). The application does more per order (the order recorded as SENDING with"
+                    + " its first attempt, order_history rows, the lookup of quarantined webhooks; 2 commits besides"
+                    + " the sandbox's, as the raw composite).";
             case "memory" -> "Dev profile under `-Xmx128m` with the README's other settings for a small memory budget"
                     + " (section \"Running in a small memory budget\": `-XX:+UseSerialGC -XX:ReservedCodeCacheSize=40m"
                     + " -Djdk.nio.maxCachedBufferSize=262144`, `MALLOC_ARENA_MAX=2`), a CSV of " + MEMORY_LINES
