@@ -1,11 +1,13 @@
 package com.esimorders.submit;
 
+import com.esimorders.Settings;
 import com.esimorders.order.OrderConfiguration;
 import com.esimorders.order.OrderStore;
 import com.esimorders.signing.RequestSigner;
 import java.time.Duration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.Registry;
 
@@ -37,6 +39,24 @@ public class ProviderConfiguration implements CamelConfiguration {
             @PropertyInject("esim.db.outage-patience-ms") int outagePatienceMs) {
         return new ProviderCall(orderStore, requestSigner, OrderConfiguration.clock(registry), providerRetryPolicy,
                 new RequestRateLimiter(maxRequestsPerSecond), providerUrl.trim(), Duration.ofMillis(outagePatienceMs));
+    }
+
+    @BindToRegistry
+    public ProviderSlots providerSlots(@PropertyInject("esim.provider.max-concurrent") int maxConcurrent) {
+        return new ProviderSlots(maxConcurrent);
+    }
+
+    /**
+     * The queue's order senders default to twice the provider's slots: a sender stores the answer and publishes the
+     * outcome after giving its slot back, and meanwhile another sender's order takes the slot.
+     */
+    @Override
+    public void configure(CamelContext context) {
+        Settings settings = context.getRegistry().findSingleByType(Settings.class);
+        if (!settings.isSet("esim.provider.sender-threads")) {
+            context.getPropertiesComponent().addOverrideProperty("esim.provider.sender-threads",
+                    String.valueOf(2 * settings.getInt("esim.provider.max-concurrent")));
+        }
     }
 
     /** Waits up to twice the time an instance takes to be seen dead for an order left unfinished by its holder. */

@@ -18,12 +18,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * esim.provider.max-concurrent, not the HTTP client's connection pool (20 per host by default), bounds the orders in
- * flight: with a limit of 25, a provider that holds every request until 25 are open sees all 25 at once.
+ * flight: with a limit of 25, a provider that holds every request until 25 are open sees all 25 at once. A slot is
+ * held for the provider call only, not for the rest of the caller's exchange.
  */
 @Tag("database")
 class ProviderConcurrencyTest {
@@ -73,5 +77,33 @@ class ProviderConcurrencyTest {
             provider.stop(0);
         }
         assertThat(mostAtOnce.get()).isEqualTo(LIMIT);
+    }
+
+    @Test
+    void aSlotIsFreeAgainOnceTheProviderAnsweredWhileTheCallersExchangeGoesOn() throws Exception {
+        try (TestApp app = TestApp.start(Map.of("esim.provider.max-concurrent", "1"))) {
+            CountDownLatch secondAnswered = new CountDownLatch(1);
+            app.context().addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    // a caller whose exchange goes on after its order was answered, until the next order is
+                    from("direct:caller-that-goes-on").to("direct:submit-order")
+                            .process(e -> e.setProperty("nextAnswered", secondAnswered.await(10, TimeUnit.SECONDS)));
+                }
+            });
+            Order first = SubmissionTest.order("slot-first", SubmissionTest.JAPAN, 1);
+            CompletableFuture<Exchange> firstCaller = CompletableFuture.supplyAsync(() -> app.template().send(
+                    "direct:caller-that-goes-on", e -> e.getIn().setBody(first)));
+            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> app.jdbc().queryForObject(
+                    "SELECT COUNT(*) FROM orders WHERE external_order_id = 'slot-first' AND status = 'ACCEPTED'",
+                    Integer.class) == 1);
+
+            OrderOutcome second = app.template().requestBody("direct:submit-order",
+                    SubmissionTest.order("slot-second", SubmissionTest.JAPAN, 1), OrderOutcome.class);
+            secondAnswered.countDown();
+
+            assertThat(second.status()).isEqualTo(OrderStatus.ACCEPTED);
+            assertThat(firstCaller.get(20, TimeUnit.SECONDS).getProperty("nextAnswered")).isEqualTo(true);
+        }
     }
 }
