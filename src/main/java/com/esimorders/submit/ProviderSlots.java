@@ -33,9 +33,4 @@ public class ProviderSlots {
             slots.release();
         }
     }
-
-    /** Slots free now. */
-    public int available() {
-        return slots.availablePermits();
-    }
 }

@@ -42,7 +42,7 @@ public class Submission {
      * was left unfinished.
      */
     public void record(Exchange exchange) throws InterruptedException {
-        record(exchange, false);
+        recordOrder(exchange, false);
     }
 
     /**
@@ -50,10 +50,10 @@ public class Submission {
      * is recorded with it (property {@link #ATTEMPT_RECORDED}), one commit fewer.
      */
     public void recordWithFirstAttempt(Exchange exchange) throws InterruptedException {
-        record(exchange, true);
+        recordOrder(exchange, true);
     }
 
-    private void record(Exchange exchange, boolean firstAttempt) throws InterruptedException {
+    private void recordOrder(Exchange exchange, boolean firstAttempt) throws InterruptedException {
         Order order = exchange.getIn().getBody(Order.class);
         OrderStore.Recorded recorded = store.record(order, firstAttempt);
         if (recorded.isNew()) {
