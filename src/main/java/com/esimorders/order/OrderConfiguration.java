@@ -39,8 +39,10 @@ public class OrderConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public OrderEvents orderEvents(CamelContext context, DataSource dataSource,
-            @PropertyInject("esim.results.queue") String resultsQueue) {
-        return new OrderEvents(context, dataSource, resultsQueue.trim());
+            @PropertyInject("esim.results.queue") String resultsQueue) throws Exception {
+        OrderEvents events = new OrderEvents(context, dataSource, resultsQueue.trim());
+        context.addService(events, true, true);
+        return events;
     }
 
     /** The clock of order timings; tests bind their own "clock" before start. */

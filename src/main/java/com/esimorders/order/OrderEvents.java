@@ -3,15 +3,26 @@ package com.esimorders.order;
 import com.esimorders.Json;
 import com.esimorders.db.RowCheck;
 import com.esimorders.queue.OrderMessages;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.jms.JmsConstants;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Publishes an order's outcome as a JSON event, for orders that came from the queue only, to the queue the order
@@ -24,9 +35,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The event is a new message: nothing of the caller's headers goes with it.
  * <p>
  * A queue order owes its event ({@code orders.event_due}) from when it is recorded until an event of its final
- * state is published; {@link #overdue} finds the ones a crash left owed, for recovery to publish.
+ * state is published; {@link #overdue} finds the ones a crash left owed, for recovery to publish. The events
+ * published are marked as no longer owed together, every {@link #CLEAR_EVERY_MS} ms in one transaction, rather than
+ * with a commit each: a crash in between has their events published again (events are at least once).
  */
-public class OrderEvents {
+public class OrderEvents extends ServiceSupport {
 
     /** The source type whose orders get events. */
     public static final String OWED_BY_SOURCE = "QUEUE";
@@ -42,14 +55,24 @@ public class OrderEvents {
         }
     }
 
+    static final long CLEAR_EVERY_MS = 100;
+    private static final String CLEAR_OWED = "UPDATE orders SET event_due = FALSE WHERE external_order_id = ? AND "
+            + RowCheck.of("event_due = TRUE AND status = ? AND status NOT IN ('RECEIVED', 'SENDING')");
+    private static final Logger LOG = LoggerFactory.getLogger(OrderEvents.class);
+
     private final CamelContext context;
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    /** external_order_id and status of the events published and still marked owed */
+    private final Queue<Object[]> published = new ConcurrentLinkedQueue<>();
+    private ScheduledExecutorService clearer;
     private final String resultsQueue;
     private ProducerTemplate template;
 
     public OrderEvents(CamelContext context, DataSource dataSource, String resultsQueue) {
         this.context = context;
         this.jdbc = new JdbcTemplate(dataSource);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.resultsQueue = resultsQueue;
     }
 
@@ -79,11 +102,45 @@ public class OrderEvents {
             throw sent.getException();
         }
         if (!outcome.duplicate()) {
-            jdbc.update("UPDATE orders SET event_due = FALSE WHERE external_order_id = ? AND "
-                    + RowCheck.of("event_due = TRUE AND status = ? AND status NOT IN ('RECEIVED', 'SENDING')"),
-                    outcome.externalOrderId(),
-                    outcome.status().name());
+            published.add(new Object[] {outcome.externalOrderId(), outcome.status().name()});
         }
+    }
+
+    /** Marks the events published since the last round as no longer owed, in one transaction. */
+    void clearPublished() {
+        List<Object[]> batch = new ArrayList<>();
+        for (Object[] event = published.poll(); event != null; event = published.poll()) {
+            batch.add(event);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            transaction.executeWithoutResult(status -> jdbc.batchUpdate(CLEAR_OWED, batch));
+        } catch (RuntimeException e) {
+            LOG.warn("{} outcome event(s) published but still marked owed (database unavailable?): recovery publishes"
+                    + " them again: {}", batch.size(), e.getMessage());
+        }
+    }
+
+    @Override
+    protected void doStart() {
+        clearer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "esim-order-events");
+            thread.setDaemon(true);
+            return thread;
+        });
+        clearer.scheduleWithFixedDelay(this::clearPublished, CLEAR_EVERY_MS, CLEAR_EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** After the routes have stopped (a service stops after them): the last events published are cleared too. */
+    @Override
+    protected void doStop() throws InterruptedException {
+        if (clearer != null) {
+            clearer.shutdown();
+            clearer.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        clearPublished();
     }
 
     /**
