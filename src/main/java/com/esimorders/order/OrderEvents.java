@@ -4,6 +4,7 @@ import com.esimorders.Json;
 import com.esimorders.db.RowCheck;
 import com.esimorders.queue.OrderMessages;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,6 +116,8 @@ public class OrderEvents extends ServiceSupport {
         if (batch.isEmpty()) {
             return;
         }
+        // rows locked in one order: another instance's round (recovery may publish the same order) cannot deadlock
+        batch.sort(Comparator.comparing(event -> (String) event[0]));
         try {
             transaction.executeWithoutResult(status -> jdbc.batchUpdate(CLEAR_OWED, batch));
         } catch (RuntimeException e) {
