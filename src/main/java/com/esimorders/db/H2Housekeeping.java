@@ -1,8 +1,8 @@
 package com.esimorders.db;
 
+import com.esimorders.Daemons;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -47,11 +47,7 @@ final class H2Housekeeping extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "esim-h2-housekeeping");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = Daemons.scheduler("esim-h2-housekeeping");
         scheduler.scheduleWithFixedDelay(this::compact, 250, 250, TimeUnit.MILLISECONDS);
     }
 

@@ -1,8 +1,8 @@
 package com.esimorders.db;
 
+import com.esimorders.Daemons;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -53,11 +53,7 @@ public class Instances extends ServiceSupport {
     @Override
     protected void doStart() {
         jdbc.update("INSERT INTO app_instances (instance_id) VALUES (?)", id);
-        beater = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "esim-instance-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
+        beater = Daemons.scheduler("esim-instance-heartbeat");
         beater.scheduleWithFixedDelay(this::beat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Instance {} started", id);
     }

@@ -1,5 +1,6 @@
 package com.esimorders.order;
 
+import com.esimorders.Daemons;
 import com.esimorders.Json;
 import com.esimorders.db.RowCheck;
 import com.esimorders.queue.OrderMessages;
@@ -10,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -128,11 +128,7 @@ public class OrderEvents extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        clearer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "esim-order-events");
-            thread.setDaemon(true);
-            return thread;
-        });
+        clearer = Daemons.scheduler("esim-order-events");
         clearer.scheduleWithFixedDelay(this::clearPublished, CLEAR_EVERY_MS, CLEAR_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
