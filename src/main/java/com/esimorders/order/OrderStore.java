@@ -61,14 +61,15 @@ public class OrderStore {
 
     /**
      * What {@link #record} found: a new order, held by the caller with token {@code token} (1 when its first attempt
-     * was recorded with it, else 0), or the order already recorded.
+     * was recorded with it, else 0), or the order already recorded (its source: the caller tells its own input
+     * from another's).
      */
-    public record Recorded(boolean isNew, int token, String status, OrderSource source) {
+    public record Recorded(boolean isNew, int token, OrderSource source) {
     }
 
     /**
      * Records a new order as RECEIVED, held by the caller (token 0) for sending. When its external_order_id is
-     * already known, nothing is written and the existing order's status and source are answered.
+     * already known, nothing is written and the existing order's source is answered.
      * {@code firstAttempt}: the caller sends the order at once, so its first attempt (SENDING, token 1, as
      * {@link #startAttempt} writes it) is recorded in the same transaction, one commit fewer per order; not when
      * webhooks for the order wait in quarantine (they may show the provider has it already).
@@ -103,7 +104,7 @@ public class OrderStore {
                         attempt ? 1 : 0, from);
                 return attempt ? 1 : 0;
             });
-            return new Recorded(true, token, OrderStatus.RECEIVED.name(), source);
+            return new Recorded(true, token, source);
         } catch (RuntimeException e) {
             if (held) {
                 sending.remove(id);
@@ -111,9 +112,9 @@ public class OrderStore {
             if (!(e instanceof DuplicateKeyException)) {
                 throw e;
             }
-            Map<String, Object> row = jdbc.queryForMap("SELECT status, source_type, source_ref FROM orders"
+            Map<String, Object> row = jdbc.queryForMap("SELECT source_type, source_ref FROM orders"
                     + " WHERE external_order_id = ?", id);
-            return new Recorded(false, 0, text(row, "status"),
+            return new Recorded(false, 0,
                     new OrderSource(text(row, "source_type"), text(row, "source_ref"), null, null));
         }
     }
