@@ -125,7 +125,7 @@ public class ProviderCall {
         Order order = exchange.getProperty(ORDER, Order.class);
         List<ProviderResponse.Item> items;
         try {
-            items = ProviderResponse.items(exchange.getIn().getBody(String.class));
+            items = ProviderResponse.items(exchange.getIn().getBody(byte[].class));
         } catch (IllegalArgumentException unreadable) {
             // any 2xx means the provider took the order; its topup_ids then come with the webhooks
             LOG.warn("Order {}: {}; accepted, its eSIMs arrive by webhook", order.externalOrderId(),

@@ -15,7 +15,7 @@ public final class ProviderResponse {
     private ProviderResponse() {
     }
 
-    public static List<Item> items(String body) {
+    public static List<Item> items(byte[] body) {
         List<Item> items = new ArrayList<>();
         JsonNode products = parse(body).path("products");
         if (!products.isArray()) {
@@ -59,7 +59,7 @@ public final class ProviderResponse {
         return texts;
     }
 
-    private static JsonNode parse(String body) {
+    private static JsonNode parse(byte[] body) {
         try {
             return Json.MAPPER.readTree(body);
         } catch (Exception e) {
