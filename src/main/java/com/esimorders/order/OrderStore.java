@@ -95,10 +95,12 @@ public class OrderStore {
                     jdbc.update("INSERT INTO order_lines (external_order_id, line_no, option_id, qty) VALUES (?, ?, ?, ?)",
                             id, lineNo++, product.optionId(), product.qty());
                 }
-                String from = "from " + source.type() + " " + source.ref();
-                historyRow(id, null, OrderStatus.RECEIVED, 0, from);
+                String from = truncate("from " + source.type() + " " + source.ref(), MAX_TEXT);
                 if (attempt) {
-                    historyRow(id, OrderStatus.RECEIVED, OrderStatus.SENDING, 1, "sending");
+                    jdbc.update("INSERT INTO order_history (external_order_id, from_status, to_status, attempt, detail)"
+                            + " VALUES (?, NULL, 'RECEIVED', 0, ?), (?, 'RECEIVED', 'SENDING', 1, 'sending')", id, from, id);
+                } else {
+                    historyRow(id, null, OrderStatus.RECEIVED, 0, from);
                 }
                 LOG.info("Order {} new -> {} (attempt {}): {}", id, attempt ? OrderStatus.SENDING : OrderStatus.RECEIVED,
                         attempt ? 1 : 0, from);
@@ -241,6 +243,11 @@ public class OrderStore {
     public List<Long> quarantinedWebhooks(String externalOrderId) {
         return jdbc.queryForList("SELECT id FROM webhook_quarantine WHERE external_order_id = ? AND applied_at IS NULL"
                 + " ORDER BY id", Long.class, externalOrderId);
+    }
+
+    /** {@link #quarantinedWebhooks} of an order (the split of direct:apply-quarantined-webhooks). */
+    public List<Long> quarantinedWebhooksOf(Order order) {
+        return quarantinedWebhooks(order.externalOrderId());
     }
 
     /** True when an attempt of this order before the current one may have reached the provider unanswered. */
