@@ -72,6 +72,16 @@ public class FileIntake {
         return OrderFileReader.open(file, file.getFileName() + "@" + modified, readOptions);
     }
 
+    /**
+     * One entry of the split: kept as the exchange property {@value #ENTRY} for its results rows. Answers its order,
+     * or null when its lines cannot become one.
+     */
+    public Order admit(Exchange exchange) {
+        FileEntry entry = exchange.getIn().getBody(FileEntry.class);
+        exchange.setProperty(ENTRY, entry);
+        return entry.order();
+    }
+
     /** An order came back from direct:submit-order. */
     public void recordOutcome(@ExchangeProperty(RUN) FileRun run, @ExchangeProperty(ENTRY) FileEntry entry,
             @ExchangeProperty(Exchange.SPLIT_INDEX) int index, OrderOutcome outcome) throws IOException {
