@@ -257,8 +257,13 @@ final class AppProcess implements AutoCloseable {
      * seconds, or NaN.
      */
     double cpuSeconds() {
+        return cpuSeconds(process.pid());
+    }
+
+    /** {@link #cpuSeconds()} of any process, e.g. the harness's own. */
+    static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             // the fields after the command name, which is in parentheses and may hold spaces
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;

@@ -90,8 +90,8 @@ final class RawOrderComposite implements AutoCloseable {
         exchange.close();
     }
 
-    /** Sends {@code count} orders on {@code threads} threads; answers orders per second. */
-    double run(int count, int threads) throws Exception {
+    /** Sends {@code count} orders (ids PREFIX-1...) on {@code threads} threads; answers orders per second. */
+    double run(String prefix, int count, int threads) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + PATH);
         RequestSigner signer = new RequestSigner(ACCESS_KEY, SECRET);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -110,7 +110,7 @@ final class RawOrderComposite implements AutoCloseable {
                 if (i > count) {
                     return false;
                 }
-                String id = "RAW-" + i;
+                String id = prefix + "-" + i;
                 String option = AppProcess.PLANS[i % AppProcess.PLANS.length];
                 insertOrder.setString(1, id);
                 insertOrder.setString(2, "c" + i + "@example.com");
