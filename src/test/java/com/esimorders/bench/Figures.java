@@ -10,6 +10,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -31,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.commons.csv.CSVRecord;
 
@@ -46,8 +49,6 @@ final class Figures {
     static final int WEBHOOK_THREADS = Bench.knob("BENCH_WEBHOOK_THREADS", 32);
     static final int ORDERS = Bench.knob("BENCH_ORDERS", 10_000);
     static final int OVERHEAD_CONCURRENCY = Bench.knob("BENCH_OVERHEAD_CONCURRENCY", 8);
-    /** orders the raw composite runs before it is measured, so that its JIT is as warm in run 1 as in runs 2 and 3 */
-    static final int OVERHEAD_WARMUP_ORDERS = 2000;
     static final int EMAIL_SECONDS = Bench.knob("BENCH_EMAIL_SECONDS", 10);
     static final int MEMORY_LINES = Bench.knob("BENCH_MEMORY_LINES", 1_000_000);
     static final int E2E_ORDERS = Bench.knob("BENCH_E2E_ORDERS", 1_000);
@@ -99,24 +100,29 @@ final class Figures {
                     + " webhooks a day later. A CSV of " + ORDERS
                     + " one-unit orders is moved into the inbox; the time is from that move until the results file"
                     + " appears (it is renamed into place when complete), every row ACCEPTED. 32 in flight × 100 ms"
-                    + " gives the 320/s ceiling. The inbox is polled every 500 ms with a 500 ms read-lock check"
-                    + " (both counted in the time).";
+                    + " gives the 320/s ceiling. The inbox is polled every 100 ms with a 100 ms read-lock check"
+                    + " (both counted in the time). Then a second such file, once the first is done: the first file"
+                    + " also pays for the JIT compilation of the order path in a JVM that has only started (see the"
+                    + " limits section), so the target is judged on the second.";
             case "queue-latency" -> "The same settings as batch-latency, plus `esim.jms.concurrent-consumers=32`."
                     + " One producer sends " + ORDERS + " order messages (JSON text, persistent, committed every 100) to"
                     + " `esim.orders` on the embedded broker; a consumer counts the `accepted` events on"
-                    + " `esim.orders.results`. The time is from the first send to the last `accepted` event.";
+                    + " `esim.orders.results`. The time is from the first send to the last `accepted` event. Then a"
+                    + " second batch of " + ORDERS + " once the first is done; as in batch-latency, the target is"
+                    + " judged on the second.";
             case "batch-overhead" -> "Dev profile, no provider latency, `esim.intake.parallelism` ="
                     + " `esim.provider.max-concurrent` = " + OVERHEAD_CONCURRENCY + ", the sandbox's own webhooks a day later: a CSV of "
                     + ORDERS + " one-unit orders, from the move into the inbox until the complete results file (all"
-                    + " ACCEPTED); then a second such file, once the first is done. The first file also pays for the"
+                    + " ACCEPTED; the inbox polled every 100 ms, with a 100 ms read-lock check, both counted in the"
+                    + " time); then a second such file, once the first is done. The first file also pays for the"
                     + " JIT compilation of the whole order path in a JVM that has only started; the second shows the"
                     + " cost per order, and is the one compared. CPU per order: the application JVM's user + system time"
                     + " (`/proc/PID/stat`) over the second file. In the same run, after the application stopped, the"
                     + " raw composite in plain Java at the same concurrency on a fresh H2 file (`WRITE_DELAY=0`, the"
-                    + " application's schema), in the harness's JVM, measured after a warm-up of "
-                    + OVERHEAD_WARMUP_ORDERS + " orders (without it, run 1 was always the lowest of three: its JIT"
-                    + " was cold, runs 2 and 3 found it warm); its CPU is the harness JVM's over the measured"
-                    + " orders, the stand-in provider's included: per order"
+                    + " application's schema), in a JVM of its own started for the run, which first runs " + ORDERS
+                    + " orders as the application's first file, then " + ORDERS + " measured ones (in the harness's"
+                    + " JVM the raw side got faster with every run, its JIT ever warmer); its CPU is that JVM's over"
+                    + " the measured orders, the stand-in provider's included: per order"
                     + " insert the order and its line (commit), sign (HMAC-SHA256, `RequestSigner`), POST to a stand-in"
                     + " provider (JDK HttpServer that checks the signature and records the id in `sandbox_orders` with a"
                     + " commit, as the built-in sandbox does), then mark it ACCEPTED and store its item (commit)"
@@ -387,28 +393,37 @@ final class Figures {
     }
 
     private static void batchLatency(Figure f, int run, Path dir) throws Exception {
-        f.row("rate", "orders ACCEPTED per second, drop to complete results", "%,.1f")
+        f.row("first", "first file after the start: orders ACCEPTED per second, drop to complete results", "%,.1f");
+        f.row("rate", "second file: orders ACCEPTED per second, drop to complete results", "%,.1f")
                 .target("≥ 304/s (95% of 320/s)", v -> v >= 304);
-        f.row("seconds", "drop to complete results (s)", "%.1f");
-        try (AppProcess app = latencyApp(dir).start()) {
+        f.row("seconds", "second file: drop to complete results (s)", "%.1f");
+        try (AppProcess app = latencyApp(dir).set("esim.intake.poll-interval-ms", 100)
+                .set("esim.intake.read-lock-check-interval-ms", 100).start()) {
             f.command(app.shownCommand());
-            Path csv = app.writeOrders("BL" + run, ORDERS);
-            long dropped = app.drop(csv);
-            long done = app.awaitResults(csv, 120_000L + ORDERS * 100L);
-            app.requireAllAccepted(csv, ORDERS);
-            double seconds = (done - dropped) / 1e9;
+            f.value("first", run, ORDERS / latencyFile(app, "BL" + run + "a"));
+            double seconds = latencyFile(app, "BL" + run + "b");
             f.value("rate", run, ORDERS / seconds);
             f.value("seconds", run, seconds);
         }
     }
 
+    /** Drops a CSV of ORDERS one-unit orders; answers the seconds until its complete results, all ACCEPTED. */
+    private static double latencyFile(AppProcess app, String prefix) throws Exception {
+        Path csv = app.writeOrders(prefix, ORDERS);
+        long dropped = app.drop(csv);
+        long done = app.awaitResults(csv, 120_000L + ORDERS * 100L);
+        app.requireAllAccepted(csv, ORDERS);
+        return (done - dropped) / 1e9;
+    }
+
     // ---------------------------------------------------------------- 4. queue-latency
 
     private static void queueLatency(Figure f, int run, Path dir) throws Exception {
-        f.row("rate", "orders ACCEPTED per second, first send to last accepted event", "%,.1f")
+        f.row("first", "first batch after the start: orders ACCEPTED per second, first send to last accepted event", "%,.1f");
+        f.row("rate", "second batch: orders ACCEPTED per second, first send to last accepted event", "%,.1f")
                 .target("≥ 304/s (95% of 320/s)", v -> v >= 304);
-        f.row("seconds", "first send to last accepted event (s)", "%.1f");
-        f.row("send", "time to send all messages (s)", "%.1f");
+        f.row("seconds", "second batch: first send to last accepted event (s)", "%.1f");
+        f.row("send", "second batch: time to send all messages (s)", "%.1f");
         try (AppProcess app = latencyApp(dir).set("esim.jms.concurrent-consumers", 32).start();
                 ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + app.brokerPort);
                 Connection connection = factory.createConnection()) {
@@ -431,29 +446,41 @@ final class Figures {
             connection.start();
             Session send = connection.createSession(true, Session.SESSION_TRANSACTED);
             MessageProducer producer = send.createProducer(send.createQueue("esim.orders"));
-            long start = System.nanoTime();
-            for (int i = 1; i <= ORDERS; i++) {
-                producer.send(send.createTextMessage("{\"external_order_id\":\"QL" + run + "-" + i
-                        + "\",\"products\":[{\"option_id\":\"" + AppProcess.PLANS[i % AppProcess.PLANS.length]
-                        + "\",\"qty\":1}],\"customer\":{\"email\":\"c" + i + "@example.com\",\"name\":\"Customer " + i + "\"}}"));
-                if (i % 100 == 0 || i == ORDERS) {
-                    send.commit();
-                }
-            }
-            double sendSeconds = (System.nanoTime() - start) / 1e9;
-            long deadline = System.nanoTime() + (120_000L + ORDERS * 100L) * 1_000_000;
-            while (accepted.size() + others.size() < ORDERS && System.nanoTime() < deadline && app.alive()) {
-                Thread.sleep(20);
-            }
-            if (accepted.size() != ORDERS) {
-                throw new IllegalStateException(accepted.size() + " of " + ORDERS + " accepted events; others: "
-                        + others.stream().limit(3).toList());
-            }
-            double seconds = (accepted.values().stream().max(Long::compare).orElseThrow() - start) / 1e9;
-            f.value("rate", run, ORDERS / seconds);
-            f.value("seconds", run, seconds);
-            f.value("send", run, sendSeconds);
+            double[] first = queueBatch(app, send, producer, "QL" + run + "a", accepted, others);
+            f.value("first", run, ORDERS / first[0]);
+            accepted.clear();
+            double[] second = queueBatch(app, send, producer, "QL" + run + "b", accepted, others);
+            f.value("rate", run, ORDERS / second[0]);
+            f.value("seconds", run, second[0]);
+            f.value("send", run, second[1]);
         }
+    }
+
+    /**
+     * Sends ORDERS order messages (committed every 100) and waits for their accepted events: answers the seconds
+     * from the first send to the last event, and the seconds the sending took.
+     */
+    private static double[] queueBatch(AppProcess app, Session send, MessageProducer producer, String prefix,
+            Map<String, Long> accepted, List<String> others) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 1; i <= ORDERS; i++) {
+            producer.send(send.createTextMessage("{\"external_order_id\":\"" + prefix + "-" + i
+                    + "\",\"products\":[{\"option_id\":\"" + AppProcess.PLANS[i % AppProcess.PLANS.length]
+                    + "\",\"qty\":1}],\"customer\":{\"email\":\"c" + i + "@example.com\",\"name\":\"Customer " + i + "\"}}"));
+            if (i % 100 == 0 || i == ORDERS) {
+                send.commit();
+            }
+        }
+        double sendSeconds = (System.nanoTime() - start) / 1e9;
+        long deadline = System.nanoTime() + (120_000L + ORDERS * 100L) * 1_000_000;
+        while (accepted.size() + others.size() < ORDERS && System.nanoTime() < deadline && app.alive()) {
+            Thread.sleep(20);
+        }
+        if (accepted.size() != ORDERS) {
+            throw new IllegalStateException(accepted.size() + " of " + ORDERS + " accepted events; others: "
+                    + others.stream().limit(3).toList());
+        }
+        return new double[] {(accepted.values().stream().max(Long::compare).orElseThrow() - start) / 1e9, sendSeconds};
     }
 
     // ---------------------------------------------------------------- 5. batch-overhead
@@ -470,23 +497,27 @@ final class Figures {
         double appCpu;
         try (AppProcess app = new AppProcess(dir.resolve("app")).set("esim.intake.parallelism", OVERHEAD_CONCURRENCY)
                 .set("esim.provider.max-concurrent", OVERHEAD_CONCURRENCY)
-                .set("esim.db.pool-size", 16 + OVERHEAD_CONCURRENCY + 8).start()) {
+                .set("esim.db.pool-size", 16 + OVERHEAD_CONCURRENCY + 8)
+                // the file's wait in the inbox is no overhead per order, and the raw composite has none
+                .set("esim.intake.poll-interval-ms", 100).set("esim.intake.read-lock-check-interval-ms", 100).start()) {
             f.command(app.shownCommand());
             coldRate = acceptFile(app, "BO" + run);
             double cpuBefore = app.cpuSeconds();
             appRate = acceptFile(app, "BW" + run);
             appCpu = 1000 * (app.cpuSeconds() - cpuBefore) / ORDERS;
         }
-        RawJdbc.Db raw = RawJdbc.h2(dir, "raw-orders");
-        RawJdbc.migrate(raw);
-        double rawRate;
-        double rawCpu;
-        try (RawOrderComposite composite = new RawOrderComposite(raw, OVERHEAD_CONCURRENCY)) {
-            composite.run("RAWW", OVERHEAD_WARMUP_ORDERS, OVERHEAD_CONCURRENCY);
-            double cpuBefore = AppProcess.cpuSeconds(ProcessHandle.current().pid());
-            rawRate = composite.run("RAW", ORDERS, OVERHEAD_CONCURRENCY);
-            rawCpu = 1000 * (AppProcess.cpuSeconds(ProcessHandle.current().pid()) - cpuBefore) / ORDERS;
+        // in a fresh JVM, warmed up by as many orders as the application's first file
+        Process rawJvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), RawOrderComposite.class.getName(), dir.toString(),
+                String.valueOf(ORDERS), String.valueOf(ORDERS), String.valueOf(OVERHEAD_CONCURRENCY))
+                .redirectErrorStream(true).start();
+        String rawOutput = new String(rawJvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Matcher rawResult = Pattern.compile("^RAW (\\S+) (\\S+)$", Pattern.MULTILINE).matcher(rawOutput);
+        if (rawJvm.waitFor() != 0 || !rawResult.find()) {
+            throw new IllegalStateException("the raw composite failed: " + rawOutput);
         }
+        double rawRate = Double.parseDouble(rawResult.group(1));
+        double rawCpu = Double.parseDouble(rawResult.group(2));
         System.out.printf("app %.0f orders/s (first file %.0f/s), raw %.0f orders/s%n", appRate, coldRate, rawRate);
         f.value("cold", run, coldRate);
         f.value("app", run, appRate);

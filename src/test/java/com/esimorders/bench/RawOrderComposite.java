@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -145,6 +146,36 @@ final class RawOrderComposite implements AutoCloseable {
                 return true;
             };
         });
+    }
+
+    /**
+     * One raw side of the batch-overhead figure in a JVM of its own, as cold as the application's at its start:
+     * args DIR WARMUP COUNT THREADS. Runs WARMUP orders (as the application's first file), then COUNT measured ones
+     * on a fresh H2 file in DIR, and prints "RAW rate cpuMsPerOrder": the CPU of this JVM over the measured orders,
+     * the stand-in provider's included.
+     */
+    public static void main(String[] args) throws Exception {
+        // as in Bench: the JDK HttpServer otherwise waits for a delayed ACK on every answer (about 40 ms)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        Path dir = Path.of(args[0]);
+        int threads = Integer.parseInt(args[3]);
+        try (RawOrderComposite warmUp = new RawOrderComposite(migrated(dir, "raw-warm-up"), threads)) {
+            warmUp.run("RAWW", Integer.parseInt(args[1]), threads);
+        }
+        try (RawOrderComposite composite = new RawOrderComposite(migrated(dir, "raw-orders"), threads)) {
+            int count = Integer.parseInt(args[2]);
+            long pid = ProcessHandle.current().pid();
+            double cpuBefore = AppProcess.cpuSeconds(pid);
+            double rate = composite.run("RAW", count, threads);
+            System.out.printf(java.util.Locale.ROOT, "RAW %.3f %.4f%n", rate,
+                    1000 * (AppProcess.cpuSeconds(pid) - cpuBefore) / count);
+        }
+    }
+
+    private static RawJdbc.Db migrated(Path dir, String name) {
+        RawJdbc.Db db = RawJdbc.h2(dir, name);
+        RawJdbc.migrate(db);
+        return db;
     }
 
     @Override
