@@ -57,20 +57,13 @@ public class ProviderCall {
 
     /**
      * Before every attempt: record it durably with the token the sender holds (or stop: {@link ClaimLost}) unless it
-     * was recorded with the order, wait for the request rate limit, drop every inbound header, and sign with the
-     * current time.
+     * was recorded already (with the order, or by {@link #recordFirstAttempt}), wait for the request rate limit, drop
+     * every inbound header, and sign with the current time.
      */
     public void recordAttemptAndSign(Exchange exchange) throws JsonProcessingException, InterruptedException {
         Order order = exchange.getProperty(ORDER, Order.class);
-        ProviderFailure previous = exchange.getProperty(LAST_FAILURE, ProviderFailure.class);
-        int token = exchange.getProperty(Submission.CLAIM, Integer.class);
-        // the first attempt of a send that finds the order SENDING takes over an attempt left open by a stopped sender
-        boolean previousMayHaveReached = previous == null || previous.uncertain();
         if (exchange.removeProperty(Submission.ATTEMPT_RECORDED) == null) {
-            int attempt = store.startAttempt(order.externalOrderId(), token, previousMayHaveReached,
-                            previous == null ? "sending" : "retry after: " + previous.summary())
-                    .orElseThrow(() -> new ClaimLost(order.externalOrderId()));
-            exchange.setProperty(Submission.CLAIM, attempt);
+            recordAttempt(exchange);
         }
         rateLimiter.acquire();
 
@@ -90,6 +83,30 @@ public class ProviderCall {
         message.setHeader("X-Esim-Story-Access-Key", signer.accessKey());
         message.setHeader("X-Esim-Story-Timestamp", String.valueOf(timestamp));
         message.setHeader("X-Esim-Story-Signature", signer.sign("POST", path, timestamp));
+    }
+
+    /**
+     * Before a send waits for its provider slot: records its first attempt, unless that was recorded with the order,
+     * so that the slot is held for the call alone (the attempt's commit no longer runs inside it).
+     */
+    public void recordFirstAttempt(Exchange exchange) {
+        if (exchange.getProperty(Submission.ATTEMPT_RECORDED) == null) {
+            recordAttempt(exchange);
+            exchange.setProperty(Submission.ATTEMPT_RECORDED, true);
+        }
+    }
+
+    /** Records the next attempt durably with the token the sender holds, or stops: {@link ClaimLost}. */
+    private void recordAttempt(Exchange exchange) {
+        Order order = exchange.getProperty(ORDER, Order.class);
+        ProviderFailure previous = exchange.getProperty(LAST_FAILURE, ProviderFailure.class);
+        int token = exchange.getProperty(Submission.CLAIM, Integer.class);
+        // the first attempt of a send that finds the order SENDING takes over an attempt left open by a stopped sender
+        boolean previousMayHaveReached = previous == null || previous.uncertain();
+        int attempt = store.startAttempt(order.externalOrderId(), token, previousMayHaveReached,
+                        previous == null ? "sending" : "retry after: " + previous.summary())
+                .orElseThrow(() -> new ClaimLost(order.externalOrderId()));
+        exchange.setProperty(Submission.CLAIM, attempt);
     }
 
     /**

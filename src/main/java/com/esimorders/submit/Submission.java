@@ -22,7 +22,7 @@ public class Submission {
 
     public static final String SEND = "esimSend";
     public static final String CLAIM = "esimClaim";
-    /** True when the held token is an attempt recorded with the order: the first request goes out without another. */
+    /** True when the held token is an attempt recorded already: the next request goes out without another. */
     public static final String ATTEMPT_RECORDED = "esimAttemptRecorded";
     private static final Set<OrderStatus> WAITING = EnumSet.of(OrderStatus.RECEIVED, OrderStatus.SENDING);
     private static final Logger LOG = LoggerFactory.getLogger(Submission.class);

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * esim.provider.max-concurrent, not the HTTP client's connection pool (20 per host by default), bounds the orders in
  * flight: with a limit of 25, a provider that holds every request until 25 are open sees all 25 at once. A slot is
- * held for the provider call only, not for the rest of the caller's exchange.
+ * held for the provider call only, not for the rest of the caller's exchange nor while the attempt is recorded.
  */
 @Tag("database")
 class ProviderConcurrencyTest {
@@ -105,5 +105,38 @@ class ProviderConcurrencyTest {
             assertThat(second.status()).isEqualTo(OrderStatus.ACCEPTED);
             assertThat(firstCaller.get(20, TimeUnit.SECONDS).getProperty("nextAnswered")).isEqualTo(true);
         }
+    }
+
+    @Test
+    void anOrderWaitingForTheSlotHasItsAttemptRecordedAlreadySoThatTheSlotIsHeldForTheCallAlone() throws Exception {
+        try (TestApp app = TestApp.start(Map.of("esim.provider.max-concurrent", "1",
+                "esim.sandbox.fault.latency-ms", "1500"))) {
+            app.context().addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    // a recorded order taken and handed to the senders, as the queue intake does with a new one
+                    from("direct:take-and-hand-over").bean("submission", "resume").to("direct:hand-to-order-senders");
+                }
+            });
+            for (String id : List.of("waiting-1", "waiting-2")) {
+                app.jdbc().update("INSERT INTO orders (external_order_id, status, source_type, source_ref)"
+                        + " VALUES (?, 'RECEIVED', 'FILE', 'test')", id);
+                app.jdbc().update("INSERT INTO order_lines (external_order_id, line_no, option_id, qty)"
+                        + " VALUES (?, 1, ?, 1)", id, SubmissionTest.JAPAN);
+                app.template().sendBody("direct:take-and-hand-over", id);
+            }
+            // while one is in its call (the sandbox answers after 1.5 s), the other waits with its attempt recorded
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> count(app, "status = 'SENDING' AND attempts = 1") == 2);
+            assertThat(count(app, "status = 'ACCEPTED'")).isZero();
+
+            Awaitility.await().atMost(15, TimeUnit.SECONDS).until(() -> count(app, "status = 'ACCEPTED'") == 2);
+            assertThat(app.jdbc().queryForList("SELECT to_status FROM order_history WHERE external_order_id = 'waiting-2'"
+                    + " ORDER BY id", String.class)).containsExactly("SENDING", "ACCEPTED");
+        }
+    }
+
+    private static int count(TestApp app, String where) {
+        return app.jdbc().queryForObject("SELECT COUNT(*) FROM orders WHERE external_order_id LIKE 'waiting-%' AND "
+                + where, Integer.class);
     }
 }
