@@ -3,6 +3,7 @@ package com.esimorders.db;
 import com.esimorders.Settings;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -22,9 +23,25 @@ public final class Database {
     }
 
     public static HikariDataSource start(Settings settings) {
+        String url = durableUrl(settings.get("esim.db.url"));
+        if (!isEmbeddedH2File(url)) {
+            return start(settings, url, null);
+        }
+        // the file stays open through the first connection until the pool is up and the schema migrated
+        H2Leftovers.FirstConnection first = H2Leftovers.openFirst(url, settings.get("esim.db.user"),
+                settings.get("esim.db.password"));
+        try {
+            return start(settings, url, first.inUseMarker());
+        } finally {
+            first.close();
+        }
+    }
+
+    /** {@code inUseMarker}: deleted once the pool is closed (see {@link H2Leftovers}), or null. */
+    private static HikariDataSource start(Settings settings, String url, Path inUseMarker) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("esim-db");
-        config.setJdbcUrl(durableUrl(settings.get("esim.db.url")));
+        config.setJdbcUrl(url);
         if (settings.get("esim.db.url").startsWith("jdbc:h2:")) {
             config.setExceptionOverrideClassName(H2ConnectionErrors.class.getName());
         }
@@ -34,7 +51,13 @@ public final class Database {
         config.setConnectionTimeout(settings.getInt("esim.db.connect-timeout-ms"));
         // start even when the database is down: health says not ready, webhooks answer 503, the pool retries
         config.setInitializationFailTimeout(-1);
-        HikariDataSource dataSource = new HikariDataSource(config);
+        HikariDataSource dataSource = inUseMarker == null ? new HikariDataSource(config) : new HikariDataSource(config) {
+            @Override
+            public void close() {
+                super.close();
+                H2Leftovers.closedCleanly(inUseMarker);
+            }
+        };
         // a database that is still starting up gets a few more tries
         Flyway.configure().dataSource(dataSource).connectRetries(5).load().migrate();
         warnIfCommitsAreNotDurable(dataSource);
