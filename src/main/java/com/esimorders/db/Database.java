@@ -3,7 +3,7 @@ package com.esimorders.db;
 import com.esimorders.Settings;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -24,21 +24,18 @@ public final class Database {
 
     public static HikariDataSource start(Settings settings) {
         String url = durableUrl(settings.get("esim.db.url"));
-        if (!isEmbeddedH2File(url)) {
-            return start(settings, url, null);
-        }
-        // the file stays open through the first connection until the pool is up and the schema migrated
-        H2Leftovers.FirstConnection first = H2Leftovers.openFirst(url, settings.get("esim.db.user"),
-                settings.get("esim.db.password"));
+        // an embedded H2 file is opened first alone, and stays open through that connection until the pool has it
+        Connection firstH2Connection = isEmbeddedH2File(url)
+                ? H2Leftovers.openFirst(url, settings.get("esim.db.user"), settings.get("esim.db.password"))
+                : null;
         try {
-            return start(settings, url, first.inUseMarker());
+            return start(settings, url);
         } finally {
-            first.close();
+            H2Leftovers.close(firstH2Connection);
         }
     }
 
-    /** {@code inUseMarker}: deleted once the pool is closed (see {@link H2Leftovers}), or null. */
-    private static HikariDataSource start(Settings settings, String url, Path inUseMarker) {
+    private static HikariDataSource start(Settings settings, String url) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("esim-db");
         config.setJdbcUrl(url);
@@ -51,13 +48,7 @@ public final class Database {
         config.setConnectionTimeout(settings.getInt("esim.db.connect-timeout-ms"));
         // start even when the database is down: health says not ready, webhooks answer 503, the pool retries
         config.setInitializationFailTimeout(-1);
-        HikariDataSource dataSource = inUseMarker == null ? new HikariDataSource(config) : new HikariDataSource(config) {
-            @Override
-            public void close() {
-                super.close();
-                H2Leftovers.closedCleanly(inUseMarker);
-            }
-        };
+        HikariDataSource dataSource = new HikariDataSource(config);
         // a database that is still starting up gets a few more tries
         Flyway.configure().dataSource(dataSource).connectRetries(5).load().migrate();
         warnIfCommitsAreNotDurable(dataSource);

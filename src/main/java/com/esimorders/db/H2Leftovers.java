@@ -1,168 +1,96 @@
 package com.esimorders.db;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.h2.engine.SessionLocal;
-import org.h2.index.Index;
 import org.h2.jdbc.JdbcConnection;
-import org.h2.mvstore.Cursor;
-import org.h2.mvstore.MVMap;
-import org.h2.mvstore.db.MVIndex;
-import org.h2.mvstore.db.MVTable;
 import org.h2.mvstore.tx.Transaction;
-import org.h2.mvstore.tx.TransactionMap;
 import org.h2.mvstore.tx.TransactionStore;
-import org.h2.schema.Schema;
-import org.h2.table.Table;
-import org.h2.value.VersionedValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rolls back the writes a SIGKILL left in an H2 file without their transaction, before anything else uses it.
+ * Finishes, before anything else uses an H2 file, the commits that a killed process left half done in it.
  * <p>
- * H2 (2.5.252) stores a version of its file map by map, each map as it is at that moment, while other transactions
- * go on writing and committing. After a crash it may come back with a row or index entry still marked as written by a
- * transaction whose undo log the same version no longer (or not yet) holds: no transaction owns the entry any more.
- * H2 treats such an entry as rolled back when a statement writes that very key, but its unique-key check does not:
- * it takes the entry for a concurrent insert and waits, so every insert of that key failed with "Timeout trying to
- * lock table" for good (seen once in CrashIT on H2: an order's eSIM item could never be stored, and its webhooks
- * were answered 503 until the provider gave up). A later transaction that gets the same id takes such an entry for
- * its own and sees it.
+ * H2 (2.5.252) commits a transaction in steps: it marks the transaction's undo log committed, turns its writes
+ * committed one map after another, then clears the log; and a store of the file that another thread's commit makes
+ * meanwhile holds whatever each map has at that moment. After a SIGKILL, H2 finds such a transaction committed and
+ * means to finish it when it opens the file ({@code TransactionStore.endLeftoverTransactions}), but
+ * {@code Transaction.commit()} does nothing for a transaction whose status is COMMITTED already: it stays open for
+ * good, the writes not yet turned stay invisible, and every insert of one of their unique keys waits for it until
+ * "Timeout trying to lock table". Seen in CrashIT on H2: an order came back ACCEPTED with its history row but
+ * without its eSIM item, and that eSIM's webhooks were answered 503 until the provider gave up.
  * <p>
- * So when the last run did not stop cleanly, the application's first connection walks every table's and index's
- * map once, while it is the only one, and rolls each such entry back through H2's own handling of leftovers, as a
- * write of that key would. A marker file next to the database ({@code <name>.in-use}) is there from the first
- * connection until the pool has closed the database: found at startup, the last run was killed. The walk reads the
- * whole file (2.6 to 5.3 s for 300,000 orders here), so it is not done after a clean stop. See docs/reliability.md, H2.
+ * This finishes each such transaction as H2's own recovery path does ({@code TransactionStore.commit(transaction,
+ * true)}, then {@code Transaction.close}), through reflection because both are package-private. It costs nothing
+ * when there is none: the open transactions are a list in memory.
  */
 final class H2Leftovers {
-
-    /** H2's operation id: the transaction id above the undo log id's 40 bits ({@code Transaction.LOG_ID_BITS}) */
-    private static final int LOG_ID_BITS = 40;
-    private static final String IN_USE_SUFFIX = ".in-use";
 
     private static final Logger LOG = LoggerFactory.getLogger(H2Leftovers.class);
 
     private H2Leftovers() {
     }
 
-    /** The first connection to the file, and its in-use marker (both null when the check could not be made). */
-    record FirstConnection(Connection connection, Path inUseMarker) {
-
-        void close() {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException e) {
-                    LOG.debug("closing the first H2 connection", e);
-                }
-            }
-        }
-    }
-
-    /** Opens the file first; rolls back the leftovers if the last run did not stop cleanly; marks the file in use. */
-    static FirstConnection openFirst(String url, String user, String password) {
+    /**
+     * Opens the file first and finishes the commits left half done; the caller keeps the connection open until its
+     * pool has the database (closed, the file would be opened again). Null when the file cannot be opened now.
+     */
+    static Connection openFirst(String url, String user, String password) {
         Connection connection = null;
         try {
             connection = DriverManager.getConnection(url, user, password);
-            Path marker = Path.of(session(connection).getDatabase().getDatabasePath() + IN_USE_SUFFIX);
-            if (Files.exists(marker)) {
-                long started = System.nanoTime();
-                int rolledBack = rollBack(connection);
-                long ms = (System.nanoTime() - started) / 1_000_000;
-                if (rolledBack > 0) {
-                    LOG.warn("H2: the last run did not stop cleanly; rolled back {} row and index entries it left"
-                            + " without their transaction ({} ms)", rolledBack, ms);
-                } else {
-                    LOG.info("H2: the last run did not stop cleanly; no entry was left without its transaction"
-                            + " ({} ms)", ms);
-                }
-            } else {
-                Files.createFile(marker);
+            int finished = finishCommits(connection);
+            if (finished > 0) {
+                LOG.warn("H2: finished {} commit(s) that the last run was killed in the middle of", finished);
             }
-            return new FirstConnection(connection, marker);
-        } catch (SQLException | IOException | RuntimeException e) {
-            LOG.warn("H2: could not look for entries an unclean stop left without their transaction: {}", e.toString());
-            new FirstConnection(connection, null).close();
-            return new FirstConnection(null, null);
+            return connection;
+        } catch (SQLException | ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("H2: could not look for commits left half done: {}", e.toString());
+            close(connection);
+            return null;
         }
     }
 
-    /** The pool has closed the database: nothing is left to roll back at the next start. */
-    static void closedCleanly(Path inUseMarker) {
+    /** Finishes every transaction H2 found committed but left open; answers how many. */
+    static int finishCommits(Connection connection) throws SQLException, ReflectiveOperationException {
+        TransactionStore transactions = ((SessionLocal) connection.unwrap(JdbcConnection.class).getSession())
+                .getDatabase().getStore().getTransactionStore();
+        int finished = 0;
+        for (Transaction transaction : transactions.getOpenTransactions()) {
+            if (transaction.getStatus() == Transaction.STATUS_COMMITTED) {
+                invoke(TransactionStore.class.getDeclaredMethod("commit", Transaction.class, boolean.class),
+                        transactions, transaction, true);
+                invoke(Transaction.class.getDeclaredMethod("close", boolean.class, Throwable.class), transaction,
+                        true, null);
+                finished++;
+            }
+        }
+        return finished;
+    }
+
+    static void close(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("closing the first H2 connection", e);
+            }
+        }
+    }
+
+    private static void invoke(Method method, Object target, Object... arguments) throws ReflectiveOperationException {
+        method.setAccessible(true);
         try {
-            Files.deleteIfExists(inUseMarker);
-        } catch (IOException e) {
-            LOG.warn("H2: could not delete {}: the next start looks for leftovers for nothing: {}", inUseMarker,
-                    e.toString());
+            method.invoke(target, arguments);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
         }
-    }
-
-    /** Rolls back every entry whose transaction is not open; answers how many there were. */
-    static int rollBack(Connection connection) throws SQLException {
-        SessionLocal session = session(connection);
-        TransactionStore transactions = session.getDatabase().getStore().getTransactionStore();
-        Set<Integer> open = transactions.getOpenTransactions().stream().map(Transaction::getId)
-                .collect(Collectors.toSet());
-        int rolledBack = 0;
-        for (MVMap<Object, VersionedValue<Object>> map : maps(session)) {
-            List<Object> leftovers = new ArrayList<>();
-            for (Cursor<Object, VersionedValue<Object>> cursor = map.cursor(null); cursor.hasNext(); ) {
-                Object key = cursor.next();
-                long operationId = cursor.getValue().getOperationId();
-                if (operationId != VersionedValue.NO_OPERATION_ID && !open.contains((int) (operationId >>> LOG_ID_BITS))) {
-                    leftovers.add(key);
-                }
-            }
-            if (leftovers.isEmpty()) {
-                continue;
-            }
-            Transaction transaction = transactions.begin();
-            TransactionMap<Object, Object> writes = transaction.openMapX(map);
-            for (Object key : leftovers) {
-                // the leftover's owner is not open: H2 decides for its committed value, as on any write of the key
-                Object committed = map.get(key).getCommittedValue();
-                if (committed == null) {
-                    writes.remove(key);
-                } else {
-                    writes.put(key, committed);
-                }
-            }
-            transaction.commit();
-            rolledBack += leftovers.size();
-        }
-        return rolledBack;
-    }
-
-    private static SessionLocal session(Connection connection) throws SQLException {
-        return (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Set<MVMap<Object, VersionedValue<Object>>> maps(SessionLocal session) {
-        Set<MVMap<Object, VersionedValue<Object>>> maps = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Schema schema : session.getDatabase().getAllSchemas()) {
-            for (Table table : schema.getAllTablesAndViews(session)) {
-                if (table instanceof MVTable) {
-                    for (Index index : table.getIndexes()) {
-                        if (index instanceof MVIndex<?, ?> mvIndex) {
-                            maps.add((MVMap<Object, VersionedValue<Object>>) (MVMap<?, ?>) mvIndex.getMVMap());
-                        }
-                    }
-                }
-            }
-        }
-        return maps;
     }
 }
