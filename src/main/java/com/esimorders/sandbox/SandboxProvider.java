@@ -97,23 +97,12 @@ public final class SandboxProvider implements Processor {
         message.setBody(answer.json());
     }
 
-    /**
-     * The added latency is the time to answer, counted from the request's arrival, as a client sees a real provider's:
-     * the checks and the taking of the order happen within it, not on top of it.
-     */
     private Answer answer(String method, String path, String key, String signature, String timestamp, String body)
             throws InterruptedException {
-        long answerAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(faults.requestReceived());
-        Answer answer = decide(method, path, key, signature, timestamp, body, answerAt);
-        long early = answerAt - System.nanoTime();
-        if (early > 0) {
-            TimeUnit.NANOSECONDS.sleep(early);
+        long latencyMs = faults.requestReceived();
+        if (latencyMs > 0) {
+            Thread.sleep(latencyMs);
         }
-        return answer;
-    }
-
-    private Answer decide(String method, String path, String key, String signature, String timestamp, String body,
-            long answerAt) {
         if (faults.strikes(Fault.RATE_LIMITED)) {
             return rateLimited(faults.retryAfterSeconds());
         }
@@ -143,7 +132,7 @@ public final class SandboxProvider implements Processor {
         if (faults.strikes(Fault.ESIM_REQUEST_FAILED)) {
             return unprocessable(List.of(ESIM_REQUEST_FAILED));
         }
-        return take(order, answerAt);
+        return take(order);
     }
 
     /** Returns the documented 401 message, or null when the request is authentic. */
@@ -212,11 +201,8 @@ public final class SandboxProvider implements Processor {
         }
     }
 
-    /**
-     * Records the order id (the primary key refuses a duplicate, also a concurrent one) and issues the eSIMs, whose
-     * webhooks are scheduled from {@code answerAt}, when the answer goes out.
-     */
-    private Answer take(JsonNode order, long answerAt) {
+    /** Records the order id (the primary key refuses a duplicate, also a concurrent one) and issues the eSIMs. */
+    private Answer take(JsonNode order) {
         String externalOrderId = order.get("external_order_id").asText();
         try {
             jdbc.update("INSERT INTO sandbox_orders (external_order_id) VALUES (?)", externalOrderId);
@@ -234,7 +220,7 @@ public final class SandboxProvider implements Processor {
                 topups.add(new Topup(esim.topupId(), optionId));
             }
         }
-        webhooks.deliver(esims, Math.max(0, TimeUnit.NANOSECONDS.toMillis(answerAt - System.nanoTime())));
+        webhooks.deliver(esims);
         LOG.debug("Sandbox took order {} ({} eSIMs)", externalOrderId, esims.size());
         if (faults.strikes(Fault.DROP_AFTER_ORDER)) {
             LOG.info("Sandbox drops the connection after taking order {} (fault injection)", externalOrderId);

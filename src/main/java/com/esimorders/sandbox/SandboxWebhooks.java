@@ -61,11 +61,8 @@ public final class SandboxWebhooks extends ServiceSupport {
         context.getExecutorServiceManager().shutdownNow(executor);
     }
 
-    /**
-     * Schedules the webhooks of one order, {@code afterMs} and then the delivery delay from now, in order unless the
-     * faults say otherwise.
-     */
-    void deliver(List<SandboxEsim> esims, long afterMs) {
+    /** Schedules the webhooks of one order, in order unless the faults say otherwise. */
+    void deliver(List<SandboxEsim> esims) {
         List<SandboxEsim> sequence = new ArrayList<>();
         for (SandboxEsim esim : esims) {
             sequence.add(esim);
@@ -76,8 +73,7 @@ public final class SandboxWebhooks extends ServiceSupport {
         if (faults.reverseWebhookOrder()) {
             Collections.reverse(sequence);
         }
-        executor.schedule(() -> sequence.forEach(esim -> send(esim, 1)), afterMs + delivery.delayMs(),
-                TimeUnit.MILLISECONDS);
+        executor.schedule(() -> sequence.forEach(esim -> send(esim, 1)), delivery.delayMs(), TimeUnit.MILLISECONDS);
     }
 
     private void send(SandboxEsim esim, int attempt) {

@@ -22,7 +22,7 @@ class SandboxWebhooksTest {
                 assertThatCode(() -> {
                     for (int i = 0; i < 5_000; i++) {
                         webhooks.deliver(List.of(new SandboxEsim(String.valueOf(10_000_000L + i), "opt", "iccid", "smdp",
-                                "code", "LPA:1$smdp$code", null, "2027-01-01", "order-" + i)), 0);
+                                "code", "LPA:1$smdp$code", null, "2027-01-01", "order-" + i)));
                     }
                 }).doesNotThrowAnyException();
             } finally {
