@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.esimorders.Settings;
 import com.zaxxer.hikari.HikariDataSource;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -125,6 +126,40 @@ class H2LeftoversTest {
                     "SELECT status FROM orders WHERE external_order_id = 'O-1'", String.class)).isEqualTo("ACCEPTED");
             assertThat(jdbc.queryForList("SELECT topup_id FROM esim_items", String.class)).containsExactly("T-1");
         }
+    }
+
+    @Test
+    void aFileLeftByAKilledProcessIsReadInRecoveryModeFirstAndLosesNothing() throws Exception {
+        Path killed = Path.of(url.substring("jdbc:h2:file:".length(), url.indexOf(';')) + ".mv.db");
+        assertThat(header(killed)).doesNotContain("clean:1");
+
+        assertThat(H2Leftovers.recoverNewestVersion(killed)).isTrue();
+
+        // the header now names the newest version and says it was closed cleanly: the next start reads no more
+        assertThat(header(killed)).contains("clean:1");
+        assertThat(H2Leftovers.recoverNewestVersion(killed)).isFalse();
+        try (Connection connection = open()) {
+            assertThat(H2Leftovers.finishCommits(connection)).isEqualTo(1);
+            assertThat(jdbc(connection).queryForList("SELECT topup_id FROM esim_items", String.class))
+                    .containsExactly("T-1");
+        }
+    }
+
+    @Test
+    void aFileClosedCleanlyIsOpenedAsItIs() throws Exception {
+        try (Connection connection = open()) {
+            H2Leftovers.finishCommits(connection);
+        }
+        Path closed = Path.of(url.substring("jdbc:h2:file:".length(), url.indexOf(';')) + ".mv.db");
+        assertThat(header(closed)).contains("clean:1");
+
+        assertThat(H2Leftovers.recoverNewestVersion(closed)).isFalse();
+        assertThat(H2Leftovers.recoverNewestVersion(closed.resolveSibling("missing.mv.db"))).isFalse();
+    }
+
+    private static String header(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        return new String(bytes, 0, Math.min(bytes.length, 8192), StandardCharsets.ISO_8859_1);
     }
 
     private Settings settings() {
