@@ -38,21 +38,23 @@ public final class EsimOrdersApplication {
      * parameters, so a configuration uses only beans of those listed before it: settings (checked for the profile)
      * first, then the database, then what builds on them. Within one configuration a bean may take another bean of
      * that configuration only when the other needs nothing from it (Camel orders those methods one level deep).
+     * Instances, not classes: Camel Main (4.18) binds the beans of a configuration class twice (once when it creates
+     * the instance, once more with the instances), so every bean was made twice (two pools, two heartbeats).
      */
     public static Main create(String profile) {
         Main main = new Main();
         main.configure().setProfile(profile);
-        main.configure().addConfiguration(SettingsConfiguration.class);
-        main.configure().addConfiguration(DatabaseConfiguration.class);
-        main.configure().addConfiguration(HttpServerConfiguration.class);
-        main.configure().addConfiguration(OrderConfiguration.class);
-        main.configure().addConfiguration(ProviderConfiguration.class);
-        main.configure().addConfiguration(FileConfiguration.class);
-        main.configure().addConfiguration(QueueConfiguration.class);
-        main.configure().addConfiguration(WebhookConfiguration.class);
-        main.configure().addConfiguration(EmailConfiguration.class);
-        main.configure().addConfiguration(OpsConfiguration.class);
-        main.configure().addConfiguration(SandboxConfiguration.class);
+        main.configure().addConfiguration(new SettingsConfiguration());
+        main.configure().addConfiguration(new DatabaseConfiguration());
+        main.configure().addConfiguration(new HttpServerConfiguration());
+        main.configure().addConfiguration(new OrderConfiguration());
+        main.configure().addConfiguration(new ProviderConfiguration());
+        main.configure().addConfiguration(new FileConfiguration());
+        main.configure().addConfiguration(new QueueConfiguration());
+        main.configure().addConfiguration(new WebhookConfiguration());
+        main.configure().addConfiguration(new EmailConfiguration());
+        main.configure().addConfiguration(new OpsConfiguration());
+        main.configure().addConfiguration(new SandboxConfiguration());
         return main;
     }
 

@@ -18,6 +18,7 @@ class StartupTest {
 
     private static TestApp app;
     private static LogCapture logs;
+    private static String startupLog;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -25,6 +26,7 @@ class StartupTest {
         logs = LogCapture.attach();
         app = TestApp.start(Map.of("esim.secret-key", "c3RhcnR1cC1zZWNyZXQ=", "esim.webhook.token", "startup-token-42",
                 "esim.db.password", "startup-db-password"));
+        startupLog = logs.text();
     }
 
     @AfterAll
@@ -37,6 +39,12 @@ class StartupTest {
     void startupLogsNoSecret() {
         assertThat(logs.text()).contains("esim.secret-key")
                 .doesNotContain("c3RhcnR1cC1zZWNyZXQ=", "startup-token-42", "startup-db-password");
+    }
+
+    @Test
+    void opensOneDatabasePool() {
+        // a bean that took the pool in the configuration that binds it made Camel start a second pool
+        assertThat(startupLog.split("Database pool opened on", -1)).hasSize(2);
     }
 
     @Test

@@ -89,6 +89,7 @@ public final class Database {
         try {
             JdbcTemplate jdbc = new JdbcTemplate(dataSource);
             String product = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
+            LOG.info("Database pool opened on {}", product);
             if ("PostgreSQL".equals(product)
                     && "off".equalsIgnoreCase(jdbc.queryForObject("SHOW synchronous_commit", String.class))) {
                 LOG.warn("PostgreSQL synchronous_commit is off: a database crash can lose orders that were sent and"
