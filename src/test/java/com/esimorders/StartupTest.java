@@ -43,7 +43,7 @@ class StartupTest {
 
     @Test
     void opensOneDatabasePool() {
-        // a bean that took the pool in the configuration that binds it made Camel start a second pool
+        // with the configurations added as classes, Camel Main bound every bean twice: a second pool
         assertThat(startupLog.split("Database pool opened on", -1)).hasSize(2);
     }
 

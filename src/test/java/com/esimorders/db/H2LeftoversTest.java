@@ -32,7 +32,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * An H2 file left by a process killed in the middle of a commit: the accept transaction's undo log was marked
  * committed and stored, none of its writes turned committed yet (H2 stores the file map by map while other
  * threads commit, so such a version is what a SIGKILL can leave; CrashIT on H2 met one). H2 leaves that transaction
- * open at the next open; {@link H2Leftovers} finishes it.
+ * open at the next open; {@link H2Leftovers} finishes it. The same file, not closed cleanly, is also read once in
+ * H2's recovery mode first.
  */
 class H2LeftoversTest {
 
