@@ -39,7 +39,7 @@ public final class Database {
         HikariConfig config = new HikariConfig();
         config.setPoolName("esim-db");
         config.setJdbcUrl(url);
-        if (settings.get("esim.db.url").startsWith("jdbc:h2:")) {
+        if (url.startsWith("jdbc:h2:")) {
             config.setExceptionOverrideClassName(H2ConnectionErrors.class.getName());
         }
         config.setUsername(settings.get("esim.db.user"));
