@@ -214,7 +214,9 @@ public class QueueIntakeTest {
             return null;
         }
         try (Stream<Path> files = Files.list(outbox)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".eml")).toList()) {
+            // an email still being written has the file component's temp prefix (esim.mail.outbox-dir, .writing-)
+            for (Path file : files.filter(f -> f.toString().endsWith(".eml")
+                    && !f.getFileName().toString().startsWith(".writing-")).toList()) {
                 String text = Files.readString(file);
                 if (text.contains(topupId)) {
                     return text;
