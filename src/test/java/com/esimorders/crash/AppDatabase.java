@@ -1,5 +1,8 @@
 package com.esimorders.crash;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -10,8 +13,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads the application's database directly, over JDBC: the H2 file while the application is dead (H2 allows one
- * process at a time), or PostgreSQL at any time. Only reads.
+ * Reads the application's database directly, over JDBC: a copy of the H2 file while the application is dead, or
+ * PostgreSQL at any time. Only reads.
+ *
+ * <p>The H2 file is copied, never opened in place: opening a file left by a killed process runs H2's own recovery and
+ * closes the file cleanly, so the application's restart would never meet the file the kill left, and its own repairs
+ * of that file ({@code H2Leftovers}) would go untested.
  */
 final class AppDatabase {
 
@@ -28,17 +35,14 @@ final class AppDatabase {
     }
 
     private final String url;
-    private final String readUrl;
     private final String user;
     private final String password;
 
     /**
-     * @param url the application's ESIM_DB_URL; an H2 URL is read with IFEXISTS=TRUE so reading never creates a
-     *     database
+     * @param url the application's ESIM_DB_URL
      */
     AppDatabase(String url, String user, String password) {
         this.url = url;
-        this.readUrl = url.startsWith("jdbc:h2:") ? url + ";IFEXISTS=TRUE" : url;
         this.user = user;
         this.password = password;
     }
@@ -103,7 +107,7 @@ final class AppDatabase {
         long deadline = System.nanoTime() + CONNECT_WITHIN.toNanos();
         while (true) {
             try {
-                return DriverManager.getConnection(readUrl, user, password);
+                return isH2() ? connectToCopy() : DriverManager.getConnection(url, user, password);
             } catch (SQLException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;
@@ -111,5 +115,26 @@ final class AppDatabase {
                 Thread.sleep(500); // retry interval
             }
         }
+    }
+
+    /**
+     * Copies the H2 file into a folder beside its own ({@code <folder>-read}, replacing the previous copy and what H2
+     * made of it) and connects to the copy.
+     */
+    private Connection connectToCopy() throws SQLException {
+        Path file = Path.of(url.substring("jdbc:h2:file:".length()).split(";", 2)[0] + ".mv.db");
+        Path folder = file.resolveSibling("..").normalize().resolve(file.getParent().getFileName() + "-read");
+        try {
+            Files.createDirectories(folder);
+            try (var previous = Files.list(folder)) {
+                for (Path leftover : previous.toList()) {
+                    Files.delete(leftover);
+                }
+            }
+            Files.copy(file, folder.resolve("copy.mv.db"));
+        } catch (IOException e) {
+            throw new SQLException("cannot copy " + file + " to " + folder + ": " + e.getMessage(), e);
+        }
+        return DriverManager.getConnection("jdbc:h2:file:" + folder.resolve("copy") + ";IFEXISTS=TRUE", user, password);
     }
 }
