@@ -44,6 +44,7 @@ public final class EsimOrdersApplication {
     public static Main create(String profile) {
         Main main = new Main();
         main.configure().setProfile(profile);
+        main.addMainListener(new DeveloperModeOff());
         main.configure().addConfiguration(new SettingsConfiguration());
         main.configure().addConfiguration(new DatabaseConfiguration());
         main.configure().addConfiguration(new HttpServerConfiguration());

@@ -74,6 +74,14 @@ class StartupTest {
     }
 
     @Test
+    void devProfileRunsWithoutCamelsPerMessageDeveloperAids() {
+        // Camel's dev mode records every processor of every exchange and keeps in-flight exchanges browsable
+        assertThat(app.context().isMessageHistory()).isFalse();
+        assertThat(app.context().getInflightRepository().isInflightBrowseEnabled()).isFalse();
+        assertThat(app.context().isBacklogTracingStandby()).isFalse();
+    }
+
+    @Test
     void devProfileLoadsItsDefaults() {
         assertThat(app.property("esim.sandbox.enabled")).isEqualTo("true");
         assertThat(app.property("esim.provider.url")).isEqualTo("http://localhost:" + app.httpPort + "/sandbox/api");
