@@ -123,7 +123,7 @@ final class AppDatabase {
      */
     private Connection connectToCopy() throws SQLException {
         Path file = Path.of(url.substring("jdbc:h2:file:".length()).split(";", 2)[0] + ".mv.db");
-        Path folder = file.resolveSibling("..").normalize().resolve(file.getParent().getFileName() + "-read");
+        Path folder = file.getParent().resolveSibling(file.getParent().getFileName() + "-read");
         try {
             Files.createDirectories(folder);
             try (var previous = Files.list(folder)) {
