@@ -61,6 +61,12 @@ final class CrashScenario implements AutoCloseable {
      * killed instance was sending is claimed for 75 s (see the environment below) before recovery sends it again.
      */
     static final Duration STALL_LIMIT = Duration.ofSeconds(Integer.getInteger("esim.crash.stall-seconds", 90));
+    /**
+     * An email the killed instance handed to SMTP before it could mark it SENT is sent again once that instance is
+     * seen dead (ESIM_INSTANCE_DEAD_AFTER_MS, 20 s by default) at the next outbox poll (1 s here): the wait does not
+     * end sooner after a kill, or the check that every outbox row ends SENT would race that resend.
+     */
+    static final Duration KILLED_CLAIMS_FREE_AFTER = Duration.ofSeconds(25);
 
     private final String name;
     private final Path dir;
@@ -77,6 +83,8 @@ final class CrashScenario implements AutoCloseable {
     /** topup_id -> the disruptions at which its email was in flight (received, outbox row not SENT) */
     private final Map<String, List<String>> inFlight = new TreeMap<>();
     private Instant dropped;
+    /** When the application was last SIGKILLed (null before the first kill). */
+    private Instant lastKill;
     /** ESIM_HTTP_PORT: webhooks, health and /observe/metrics */
     private int httpPort;
     private boolean finished;
@@ -390,10 +398,13 @@ final class CrashScenario implements AutoCloseable {
                 && webhooks.answeredCount() + webhooks.gaveUp().size() >= issued.size()
                 && mail.receivedTopupIds().containsAll(issued)
                 && Files.exists(resultsFile())
-                && Files.exists(doneFile());
+                && Files.exists(doneFile())
+                && (lastKill == null
+                        || Duration.between(lastKill, Instant.now()).compareTo(KILLED_CLAIMS_FREE_AFTER) >= 0);
     }
 
     private void afterKill(String point, String at, String description) throws Exception {
+        lastKill = Instant.now();
         recordInFlight(point, database.snapshot());
         Duration startup = app.start();
         recoveries.add(seconds(startup).replace(" ", ""));
