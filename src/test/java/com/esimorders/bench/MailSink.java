@@ -5,7 +5,13 @@ import com.icegreen.greenmail.user.MessageDeliveryHandler;
 import com.icegreen.greenmail.user.UserManager;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.MimeMessage;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +67,32 @@ final class MailSink implements AutoCloseable {
                 // next time
             }
         }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Sends {@code emails} emails of about the application's size to this server over one connection, then forgets
+     * them: a run then meets a server whose code the harness's JVM has compiled already, as later runs do.
+     */
+    void warmUp(int emails) throws MessagingException {
+        Properties settings = new Properties();
+        settings.put("mail.smtp.host", "127.0.0.1");
+        settings.put("mail.smtp.port", String.valueOf(port));
+        Session session = Session.getInstance(settings);
+        String body = "warm-up ".repeat(500);
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect();
+            for (int i = 0; i < emails; i++) {
+                MimeMessage message = new MimeMessage(session);
+                message.setFrom("warm-up@localhost");
+                message.setRecipients(Message.RecipientType.TO, "warm-up@localhost");
+                message.setSubject("warm-up " + i);
+                message.setText(body);
+                transport.sendMessage(message, message.getAllRecipients());
+            }
+        }
+        received.set(0);
+        receivedAt.clear();
+        lastNanos = 0;
     }
 
     int received() {
