@@ -61,12 +61,14 @@ final class CrashScenario implements AutoCloseable {
      * killed instance was sending is claimed for 75 s (see the environment below) before recovery sends it again.
      */
     static final Duration STALL_LIMIT = Duration.ofSeconds(Integer.getInteger("esim.crash.stall-seconds", 90));
+    /** ESIM_INSTANCE_DEAD_AFTER_MS (a scenario may set a shorter one): a killed instance's claims are free after it */
+    static final Duration INSTANCE_DEAD_AFTER = Duration.ofSeconds(20);
     /**
      * An email the killed instance handed to SMTP before it could mark it SENT is sent again once that instance is
-     * seen dead (ESIM_INSTANCE_DEAD_AFTER_MS, 20 s by default) at the next outbox poll (1 s here): the wait does not
-     * end sooner after a kill, or the check that every outbox row ends SENT would race that resend.
+     * seen dead, at the next outbox poll (1 s here; 5 s allowed): the wait does not end sooner after a kill, or the
+     * check that every outbox row ends SENT would race that resend.
      */
-    static final Duration KILLED_CLAIMS_FREE_AFTER = Duration.ofSeconds(25);
+    static final Duration KILLED_CLAIMS_FREE_AFTER = INSTANCE_DEAD_AFTER.plusSeconds(5);
 
     private final String name;
     private final Path dir;
@@ -176,9 +178,10 @@ final class CrashScenario implements AutoCloseable {
         env.put("ESIM_MAIL_POLL_INTERVAL", "1s");
         env.put("ESIM_MAIL_RETRY_INITIAL_DELAY", "1s");
         // a killed instance's drop-file lock is taken over after 5 s (default 60 s), so that a scenario ends within
-        // minutes; its orders and emails are free once it is seen dead (ESIM_INSTANCE_DEAD_AFTER_MS, default 20 s)
+        // minutes; its orders and emails are free once it is seen dead
         env.put("ESIM_INTAKE_LOCK_KEEP_ALIVE_MS", "1000");
         env.put("ESIM_INTAKE_LOCK_MAX_AGE_MS", "5000");
+        env.put("ESIM_INSTANCE_DEAD_AFTER_MS", String.valueOf(INSTANCE_DEAD_AFTER.toMillis()));
         env.putAll(extraEnv);
 
         OrderFile orders = OrderFile.generate(Long.toString(System.currentTimeMillis(), 36).toUpperCase(), orderCount);
