@@ -15,7 +15,7 @@ class BrokerHealthTest {
     @Test
     void healthIsDownWhileTheConfiguredBrokerIsUnreachable() throws Exception {
         try (TestApp app = TestApp.start(Map.of("esim.broker.embedded", "false",
-                "esim.broker.url", "tcp://localhost:" + TestApp.freePort()))) {
+                "esim.broker.url", "tcp://localhost:" + TestApp.refusingPort()))) {
             HttpResponse<String> health = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(app.baseUrl() + "/observe/health")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -1,11 +1,17 @@
 package com.esimorders;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -17,6 +23,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Test classes start one in @BeforeAll and share it between their tests.
  */
 public final class TestApp implements AutoCloseable {
+
+    private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final List<Socket> PORT_HOLDERS = new CopyOnWriteArrayList<>();
 
     private final Main main;
     private final Map<String, String> properties;
@@ -72,10 +81,30 @@ public final class TestApp implements AutoCloseable {
         }
     }
 
+    /**
+     * A port nothing listens on, never handed out before in this JVM: the system can give a port it just gave again,
+     * and a test that asks for several (its application's HTTP server, its broker, an SMTP server) needs them distinct.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (PORTS_HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
+    }
+
+    /**
+     * A port that refuses every connection while this JVM runs. A socket keeps it bound without listening, so no
+     * server (of this JVM or another process) can take it, and no client can connect to itself through it; a port
+     * that was merely free once can be taken by one, and a connection to it then hangs instead of being refused.
+     */
+    public static int refusingPort() throws IOException {
+        Socket holder = new Socket();
+        holder.bind(new InetSocketAddress(0));
+        PORT_HOLDERS.add(holder);
+        return holder.getLocalPort();
     }
 
     public CamelContext context() {

@@ -1,11 +1,11 @@
 package com.esimorders.bench;
 
+import com.esimorders.TestApp;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,8 +106,8 @@ final class AppProcess implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        try {
+            return TestApp.freePort();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

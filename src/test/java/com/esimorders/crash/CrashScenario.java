@@ -1,8 +1,8 @@
 package com.esimorders.crash;
 
+import com.esimorders.TestApp;
 import com.esimorders.TestDatabase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -509,9 +509,7 @@ final class CrashScenario implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return TestApp.freePort();
     }
 
     private static void deleteRecursively(Path path) throws IOException {

@@ -21,7 +21,7 @@ class UnreachableProviderTest {
 
     @BeforeAll
     static void start() throws Exception {
-        app = TestApp.start(Map.of("esim.provider.url", "http://localhost:" + TestApp.freePort() + "/api",
+        app = TestApp.start(Map.of("esim.provider.url", "http://localhost:" + TestApp.refusingPort() + "/api",
                 "esim.provider.initial-delay-ms", "20", "esim.provider.max-attempts", "3"));
     }
 
