@@ -69,7 +69,7 @@ public final class Bench {
             System.out.println(section);
             writeSection(name, section);
         }
-        System.exit(0); // the harness's HTTP sink and GreenMail threads would keep the JVM alive
+        System.exit(0); // the harness's HTTP sink and SMTP sink threads would keep the JVM alive
     }
 
     // ---------------------------------------------------------------- report

@@ -88,14 +88,15 @@ final class Figures {
 
     static String description(String name) {
         return switch (name) {
-            case "webhooks" -> "Dev profile, emails by SMTP to GreenMail (in the harness). " + WEBHOOK_ORDERS
+            case "webhooks" -> "Dev profile, emails by SMTP to the harness's SMTP sink (`MailSink`: it reads each"
+                    + " message whole and keeps only its receipt time; GreenMail, which the tests use, parsed and stored"
+                    + " every message at about 1.8 ms of CPU each, on the same 2 cores). " + WEBHOOK_ORDERS
                     + " one-unit orders are dropped as a CSV (the sandbox's own webhooks delayed by a day) and the"
                     + " harness waits until all are ACCEPTED; then " + WEBHOOK_THREADS + " closed-loop senders (keep-alive"
                     + " HTTP/1.1, one request after the other) each POST a valid webhook for a distinct recorded eSIM"
                     + " (topup_id from the results file) for " + SECONDS + " s, or until every eSIM has had its webhook."
-                    + " Latency is per request (all of them, sorted). Emails/s counts the emails GreenMail accepted"
-                    + " during the load, then while the backlog drains (until the last email of the load; GreenMail puts"
-                    + " every email in one mailbox, `MailSink`). Then the application is stopped and the raw-JDBC side runs on a fresh database"
+                    + " Latency is per request (all of them, sorted). Emails/s counts the emails the sink accepted"
+                    + " during the load, then while the backlog drains (until the last email of the load). Then the application is stopped and the raw-JDBC side runs on a fresh database"
                     + " (the same Flyway migrations, the same orders, lines and ORDERED items seeded): "
                     + WEBHOOK_THREADS + " threads, one connection each, one transaction per webhook with the statements"
                     + " `routes/webhook/02-store-webhook.camel.yaml` runs for an APPLIED webhook (`RawWebhookTransaction`); the"
@@ -104,11 +105,11 @@ final class Figures {
             case "emails" -> "In process: `com.esimorders.mail.EsimEmail` composes the customer email (templates, QR"
                     + " code PNG, MIME) and serialises it (`bytes`), on 2 threads for " + EMAIL_SECONDS + " s after a 2 s"
                     + " warm-up, each email for a distinct eSIM. Application: from the webhooks figure's run (same"
-                    + " invocation; `–` when that figure was not run), the emails per second GreenMail accepted during"
+                    + " invocation; `–` when that figure was not run), the emails per second the SMTP sink accepted during"
                     + " the webhook load, when the email senders give way to the webhooks, and while the backlog the load"
                     + " left drains after it, the senders working flat out, with the application JVM's CPU (user +"
-                    + " system, `/proc/PID/stat`) per drained email. The rate target is judged on the drain; GreenMail"
-                    + " runs in the harness's JVM on the same 2 cores and takes its own CPU per email.";
+                    + " system, `/proc/PID/stat`) per drained email. The rate target is judged on the drain; the sink"
+                    + " runs in the harness's JVM on the same 2 cores.";
             case "batch-latency" -> "Dev profile, `esim.sandbox.fault.latency-ms=100`, `esim.provider.max-concurrent=32`;"
                     + " `esim.intake.parallelism=" + LATENCY_FILE_PARALLELISM + "` (its default is max-concurrent: each"
                     + " order's own record and accept then leave a provider slot idle, as the README's section \"Concurrency,"
@@ -163,7 +164,7 @@ final class Figures {
                     + " glibc's allocator keeps after frees).";
             case "startup" -> "Prod profile (`CAMEL_MAIN_PROFILE=prod`) configured by environment only: an H2 file"
                     + " database on a fresh folder (so Flyway migrates it on the first start), no broker (queue intake"
-                    + " off), SMTP to a GreenMail in the harness, no operator token. Time from process start (fork) to"
+                    + " off), SMTP to the harness's SMTP sink, no operator token. Time from process start (fork) to"
                     + " the first 200 of `GET /observe/health` (polled every 10 ms); VmRSS 10 s later, idle. Then a"
                     + " second start on the same (migrated) database. Then the same configuration started by"
                     + " `bin/esim-orders` (the production launcher): its first start records an AppCDS archive of the"
@@ -171,11 +172,11 @@ final class Figures {
                     + " on the same database) maps the archive: the time to healthy and the idle RSS of that start."
                     + " Both `java -jar` starts run without the archive.";
             case "e2e" -> "Dev profile with its defaults (intake parallelism 4, provider concurrency 4, sandbox"
-                    + " webhooks 2 s after each order), emails by SMTP to GreenMail in the harness, which is first sent "
-                    + E2E_MAIL_WARM_UP + " emails of its own (a real SMTP server is not cold: without them the first"
-                    + " run's p95 was about 2 s against 0.1-0.3 s in the others). A CSV of " + E2E_ORDERS
-                    + " one-unit orders is moved into the inbox; total = until GreenMail accepted the last of the "
-                    + E2E_ORDERS + " emails. Webhook-to-SMTP latency per eSIM = GreenMail's receipt time minus"
+                    + " webhooks 2 s after each order), emails by SMTP to the harness's SMTP sink (`MailSink`), which is first sent "
+                    + E2E_MAIL_WARM_UP + " emails of its own (a real SMTP server is not cold: without them, when the"
+                    + " harness used GreenMail, the first run's p95 was about 2 s against 0.1-0.3 s in the others). A CSV of " + E2E_ORDERS
+                    + " one-unit orders is moved into the inbox; total = until the sink accepted the last of the "
+                    + E2E_ORDERS + " emails. Webhook-to-SMTP latency per eSIM = the sink's receipt time minus"
                     + " `webhook_events.received_at` of its APPLIED row (set inside the webhook's transaction, so"
                     + " slightly before its 200: the latency is over- rather than under-stated), read from the database"
                     + " after the application stopped.";
