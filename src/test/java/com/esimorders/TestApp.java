@@ -25,6 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class TestApp implements AutoCloseable {
 
     private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
+    /** the sockets behind {@link #refusingPort()}, held so that they stay open while the JVM runs */
     private static final List<Socket> PORT_HOLDERS = new CopyOnWriteArrayList<>();
 
     private final Main main;

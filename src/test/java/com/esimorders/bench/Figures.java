@@ -96,7 +96,8 @@ final class Figures {
                     + " HTTP/1.1, one request after the other) each POST a valid webhook for a distinct recorded eSIM"
                     + " (topup_id from the results file) for " + SECONDS + " s, or until every eSIM has had its webhook."
                     + " Latency is per request (all of them, sorted). Emails/s counts the emails the sink accepted"
-                    + " during the load, then while the backlog drains (until the last email of the load). Then the application is stopped and the raw-JDBC side runs on a fresh database"
+                    + " during the load, then while the backlog drains (until the last email of the load). Then the"
+                    + " application is stopped and the raw-JDBC side runs on a fresh database"
                     + " (the same Flyway migrations, the same orders, lines and ORDERED items seeded): "
                     + WEBHOOK_THREADS + " threads, one connection each, one transaction per webhook with the statements"
                     + " `routes/webhook/02-store-webhook.camel.yaml` runs for an APPLIED webhook (`RawWebhookTransaction`); the"
@@ -172,9 +173,10 @@ final class Figures {
                     + " on the same database) maps the archive: the time to healthy and the idle RSS of that start."
                     + " Both `java -jar` starts run without the archive.";
             case "e2e" -> "Dev profile with its defaults (intake parallelism 4, provider concurrency 4, sandbox"
-                    + " webhooks 2 s after each order), emails by SMTP to the harness's SMTP sink (`MailSink`), which is first sent "
-                    + E2E_MAIL_WARM_UP + " emails of its own (a real SMTP server is not cold: without them, when the"
-                    + " harness used GreenMail, the first run's p95 was about 2 s against 0.1-0.3 s in the others). A CSV of " + E2E_ORDERS
+                    + " webhooks 2 s after each order), emails by SMTP to the harness's SMTP sink (`MailSink`), which"
+                    + " is first sent " + E2E_MAIL_WARM_UP + " emails of its own (a real SMTP server is not cold: without"
+                    + " them, when the harness used GreenMail, the first run's p95 was about 2 s against 0.1-0.3 s in the"
+                    + " others). A CSV of " + E2E_ORDERS
                     + " one-unit orders is moved into the inbox; total = until the sink accepted the last of the "
                     + E2E_ORDERS + " emails. Webhook-to-SMTP latency per eSIM = the sink's receipt time minus"
                     + " `webhook_events.received_at` of its APPLIED row (set inside the webhook's transaction, so"

@@ -34,7 +34,7 @@ final class MailSink implements AutoCloseable {
 
     private static final Pattern MESSAGE_ID = Pattern.compile("<esim-([0-9]{1,26})@esim-orders>");
 
-    final int port = AppProcess.freePort();
+    final int port;
     private final ServerSocket server;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger received = new AtomicInteger();
@@ -43,7 +43,8 @@ final class MailSink implements AutoCloseable {
     private volatile long lastNanos;
 
     MailSink() throws IOException {
-        server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        port = server.getLocalPort();
         Thread acceptor = new Thread(this::acceptConnections, "smtp-sink-accept");
         acceptor.setDaemon(true);
         acceptor.start();

@@ -138,8 +138,8 @@ final class CrashScenario implements AutoCloseable {
         random.nextBytes(tokenBytes);
         String token = HexFormat.of().formatHex(tokenBytes); // 48 characters
 
-        int httpPort = freePort();
-        MailCatcher mail = new MailCatcher(freePort());
+        int httpPort = TestApp.freePort();
+        MailCatcher mail = new MailCatcher(TestApp.freePort());
         WebhookSender webhooks = new WebhookSender(
                 URI.create("http://127.0.0.1:" + httpPort + "/webhooks/esim/" + token),
                 8, Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(120));
@@ -506,10 +506,6 @@ final class CrashScenario implements AutoCloseable {
 
     static String seconds(Duration duration) {
         return String.format("%.1f s", duration.toMillis() / 1000.0);
-    }
-
-    static int freePort() throws IOException {
-        return TestApp.freePort();
     }
 
     private static void deleteRecursively(Path path) throws IOException {

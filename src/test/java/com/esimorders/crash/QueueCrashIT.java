@@ -1,5 +1,6 @@
 package com.esimorders.crash;
 
+import com.esimorders.TestApp;
 import com.esimorders.queue.EmbeddedBroker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,7 +89,7 @@ class QueueCrashIT {
 
     @Test
     void anOrderAcknowledgedButNotYetSentIsSentOnceAfterAKillAndItsEventPublished() throws Exception {
-        int brokerPort = CrashScenario.freePort();
+        int brokerPort = TestApp.freePort();
         try (Broker broker = Broker.start(brokerPort);
                 CrashScenario scenario = CrashScenario.start(NAME, ORDERS, Map.of(
                         "ESIM_BROKER_URL", broker.url(),
