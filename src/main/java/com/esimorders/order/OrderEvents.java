@@ -102,12 +102,16 @@ public class OrderEvents extends ServiceSupport {
         if (sent.getException() != null) {
             throw sent.getException();
         }
-        if (!outcome.duplicate()) {
+        // an order refused before it was recorded (no id, or one that breaks the rules) has no row to mark
+        if (!outcome.duplicate() && outcome.externalOrderId() != null) {
             published.add(new Object[] {outcome.externalOrderId(), outcome.status().name()});
         }
     }
 
-    /** Marks the events published since the last round as no longer owed, in one transaction. */
+    /**
+     * Marks the events published since the last round as no longer owed, in one transaction. Must not throw: an
+     * exception would cancel every later round of the scheduler, silently.
+     */
     void clearPublished() {
         List<Object[]> batch = new ArrayList<>();
         for (Object[] event = published.poll(); event != null; event = published.poll()) {
@@ -116,9 +120,9 @@ public class OrderEvents extends ServiceSupport {
         if (batch.isEmpty()) {
             return;
         }
-        // rows locked in one order: another instance's round (recovery may publish the same order) cannot deadlock
-        batch.sort(Comparator.comparing(event -> (String) event[0]));
         try {
+            // rows locked in one order: another instance's round (recovery may publish the same order) cannot deadlock
+            batch.sort(Comparator.comparing(event -> (String) event[0]));
             transaction.executeWithoutResult(status -> jdbc.batchUpdate(CLEAR_OWED, batch));
         } catch (RuntimeException e) {
             LOG.warn("{} outcome event(s) published but still marked owed (database unavailable?): recovery publishes"

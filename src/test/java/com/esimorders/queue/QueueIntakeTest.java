@@ -171,6 +171,26 @@ public class QueueIntakeTest {
     }
 
     @Test
+    void ordersWithoutAnIdAreRejectedAndTheOtherOrdersEventsAreStillMarkedPublished() throws Exception {
+        // a burst, so that several events without an order id are published within one round of the event clearer
+        for (int i = 0; i < 10; i++) {
+            send(withCorrelation("{\"products\":[{\"option_id\":\"" + JP + "\",\"qty\":1}]}", "corr-no-id-" + i));
+        }
+        for (int i = 0; i < 10; i++) {
+            JsonNode event = event("esim.orders.results", "corr-no-id-" + i);
+            assertThat(event.path("event").asText()).isEqualTo("rejected");
+            assertThat(event.has("external_order_id")).isFalse();
+            assertThat(event.path("errors")).extracting(JsonNode::asText).containsExactly("external_order_id is blank");
+        }
+
+        send(withCorrelation(order("Q-60", KR, 1), "corr-Q-60"));
+
+        assertThat(event("esim.orders.results", "corr-Q-60").path("event").asText()).isEqualTo("accepted");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !app.jdbc().queryForObject(
+                "SELECT event_due FROM orders WHERE external_order_id = 'Q-60'", Boolean.class));
+    }
+
+    @Test
     void anOrderOfMoreUnitsThanTheLimitIsRejectedAndNotSent() throws Exception {
         send(withCorrelation(order("Q-12", JP, 1000), "corr-Q-12"));
 
