@@ -65,6 +65,12 @@ public class OrderMessages {
         return new OrderOutcome(invalid.getExternalOrderId(), OrderStatus.REJECTED, false, List.of(), invalid.getReasons());
     }
 
+    /** The "rejected" outcome of a message that is not an order at all (it goes to the DLQ as well). */
+    public OrderOutcome notAnOrder(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) OrderJson.NotAnOrderException notAnOrder) {
+        return new OrderOutcome(notAnOrder.externalOrderId(), OrderStatus.REJECTED, false, List.of(),
+                List.of(notAnOrder.getMessage()));
+    }
+
     public Order order(String text, @ExchangeProperty(MESSAGE_ID) String messageId,
             @ExchangeProperty(REPLY_TO) String replyTo, @ExchangeProperty(CORRELATION_ID) String correlationId)
             throws OrderJson.NotAnOrderException, InvalidOrderException {

@@ -135,7 +135,7 @@ public class QueueIntakeTest {
     }
 
     @Test
-    void malformedJsonAndTheWrongShapeGoToTheDlqWithTheReasonOnce() throws Exception {
+    void malformedJsonAndTheWrongShapeGoToTheDlqWithTheReasonOnceAndTheirSenderGetsARejectedEvent() throws Exception {
         send(withCorrelation("{\"external_order_id\": \"Q-5\", ", "corr-Q-5"));
         send(withCorrelation("[{\"external_order_id\": \"Q-6\"}]", "corr-Q-6"));
         send(withCorrelation("{\"external_order_id\": \"Q-7\", \"products\": {\"option_id\": \"" + JP + "\"}}",
@@ -148,8 +148,20 @@ public class QueueIntakeTest {
                 .isEqualTo("wrong shape: an order must be a JSON object, found an array");
         assertThat(receive("esim.orders.dlq", "corr-Q-7").getStringProperty("esimError"))
                 .isEqualTo("wrong shape: products must be an array, found an object");
+        JsonNode malformedEvent = event("esim.orders.results", "corr-Q-5");
+        assertThat(malformedEvent.path("event").asText()).isEqualTo("rejected");
+        assertThat(malformedEvent.has("external_order_id")).as("no readable id").isFalse();
+        assertThat(malformedEvent.path("errors")).extracting(JsonNode::asText)
+                .containsExactly(malformed.getStringProperty("esimError"));
+        JsonNode wrongShapeEvent = event("esim.orders.results", "corr-Q-7");
+        assertThat(wrongShapeEvent.path("event").asText()).isEqualTo("rejected");
+        assertThat(wrongShapeEvent.path("external_order_id").asText()).isEqualTo("Q-7");
+        assertThat(wrongShapeEvent.path("errors")).extracting(JsonNode::asText)
+                .containsExactly("wrong shape: products must be an array, found an object");
+        assertThat(event("esim.orders.results", "corr-Q-6").path("event").asText()).isEqualTo("rejected");
         // consumed and committed: not redelivered, so no second copy arrives
         assertThat(receiveOrNull("esim.orders.dlq", "corr-Q-5", 1000)).isNull();
+        assertThat(receiveOrNull("esim.orders.results", "corr-Q-5", 100)).isNull();
         assertThat(app.jdbc().queryForObject("SELECT COUNT(*) FROM orders WHERE external_order_id IN ('Q-5','Q-6','Q-7')",
                 Integer.class)).isZero();
     }
