@@ -56,6 +56,8 @@ public class OrderEvents extends ServiceSupport {
         }
     }
 
+    /** Exchange property: the outcome is of a message refused before its order was recorded. */
+    public static final String NOT_RECORDED = "esimNotRecorded";
     static final long CLEAR_EVERY_MS = 100;
     private static final String CLEAR_OWED = "UPDATE orders SET event_due = FALSE WHERE external_order_id = ? AND "
             + RowCheck.of("event_due = TRUE AND status = ? AND status NOT IN ('RECEIVED', 'SENDING')");
@@ -102,8 +104,8 @@ public class OrderEvents extends ServiceSupport {
         if (sent.getException() != null) {
             throw sent.getException();
         }
-        // an order refused before it was recorded (no id, or one that breaks the rules) has no row to mark
-        if (!outcome.duplicate() && outcome.externalOrderId() != null) {
+        // an order refused before it was recorded has no row to mark (and its id, if any, may be another order's)
+        if (!outcome.duplicate() && !exchange.getProperty(NOT_RECORDED, false, Boolean.class)) {
             published.add(new Object[] {outcome.externalOrderId(), outcome.status().name()});
         }
     }

@@ -23,6 +23,8 @@ public final class OrderValidator {
     private static final Pattern QTY = Pattern.compile("[0-9]{1,9}");
     /** local@domain.tld; no spaces, controls, angle brackets, commas or quotes (nothing that could add a recipient). */
     private static final Pattern EMAIL = Pattern.compile("[^@\\s<>,;\"]+@[^@\\s<>,;\"]+\\.[^@\\s<>,;\".]+");
+    /** A control character (NUL, tab, line breaks, C1 controls): PostgreSQL refuses NUL in text, and none belongs here. */
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cc}");
 
     private final int maxUnits;
 
@@ -37,6 +39,8 @@ public final class OrderValidator {
             problems.add(new Problem(-1, "external_order_id is blank"));
         } else if (id.trim().length() > MAX_ID_LENGTH) {
             problems.add(new Problem(-1, "external_order_id is longer than " + MAX_ID_LENGTH + " characters"));
+        } else if (hasControl(id)) {
+            problems.add(new Problem(-1, "external_order_id contains a control character"));
         }
         if (draft.products() == null || draft.products().isEmpty()) {
             problems.add(new Problem(-1, "products is empty"));
@@ -49,12 +53,14 @@ public final class OrderValidator {
         String email = draft.email();
         if (email != null && !email.isBlank()) {
             String trimmed = email.trim();
-            if (trimmed.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(trimmed).matches()) {
+            if (trimmed.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(trimmed).matches() || hasControl(trimmed)) {
                 problems.add(new Problem(-1, "customer email is not a well-formed address"));
             }
         }
         if (draft.name() != null && draft.name().trim().length() > MAX_NAME_LENGTH) {
             problems.add(new Problem(-1, "customer name is longer than " + MAX_NAME_LENGTH + " characters"));
+        } else if (draft.name() != null && hasControl(draft.name().trim())) {
+            problems.add(new Problem(-1, "customer name contains a control character"));
         }
         return problems;
     }
@@ -65,6 +71,8 @@ public final class OrderValidator {
             problems.add(new Problem(index, "option_id is missing"));
         } else if (optionId.trim().length() > MAX_ID_LENGTH) {
             problems.add(new Problem(index, "option_id is longer than " + MAX_ID_LENGTH + " characters"));
+        } else if (hasControl(optionId)) {
+            problems.add(new Problem(index, "option_id contains a control character"));
         }
         String qty = product.qty() == null ? "" : product.qty().trim();
         if (qty.isEmpty()) {
@@ -83,6 +91,10 @@ public final class OrderValidator {
         if (units > maxUnits) {
             problems.add(new Problem(-1, "order has " + units + " units, more than esim.order.max-units=" + maxUnits));
         }
+    }
+
+    private static boolean hasControl(String value) {
+        return CONTROL.matcher(value.trim()).find();
     }
 
     private static String abbreviate(String value) {

@@ -3,12 +3,14 @@ package com.esimorders.queue;
 import com.esimorders.order.Order.OrderSource;
 import com.esimorders.order.Order;
 import com.esimorders.order.OrderDraft;
+import com.esimorders.order.OrderEvents;
 import com.esimorders.order.OrderJson;
 import com.esimorders.order.OrderOutcome;
 import com.esimorders.order.OrderStatus;
 import com.esimorders.order.OrderValidator;
 import jakarta.jms.JMSException;
 import jakarta.jms.Queue;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -20,6 +22,9 @@ public class OrderMessages {
     public static final String MESSAGE_ID = "esimMessageId";
     public static final String REPLY_TO = "esimReplyTo";
     public static final String CORRELATION_ID = "esimCorrelationId";
+
+    static final int MAX_CORRELATION_ID_LENGTH = 200;
+    static final int MAX_REPLY_TO_LENGTH = 500;
 
     private final OrderValidator validator;
 
@@ -61,12 +66,16 @@ public class OrderMessages {
     }
 
     /** The "rejected" outcome of a message that failed validation. */
-    public OrderOutcome rejected(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) InvalidOrderException invalid) {
+    public OrderOutcome rejected(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) InvalidOrderException invalid,
+            Exchange exchange) {
+        exchange.setProperty(OrderEvents.NOT_RECORDED, true);
         return new OrderOutcome(invalid.getExternalOrderId(), OrderStatus.REJECTED, false, List.of(), invalid.getReasons());
     }
 
     /** The "rejected" outcome of a message that is not an order at all (it goes to the DLQ as well). */
-    public OrderOutcome notAnOrder(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) OrderJson.NotAnOrderException notAnOrder) {
+    public OrderOutcome notAnOrder(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) OrderJson.NotAnOrderException notAnOrder,
+            Exchange exchange) {
+        exchange.setProperty(OrderEvents.NOT_RECORDED, true);
         return new OrderOutcome(notAnOrder.externalOrderId(), OrderStatus.REJECTED, false, List.of(),
                 List.of(notAnOrder.getMessage()));
     }
@@ -75,11 +84,18 @@ public class OrderMessages {
             @ExchangeProperty(REPLY_TO) String replyTo, @ExchangeProperty(CORRELATION_ID) String correlationId)
             throws OrderJson.NotAnOrderException, InvalidOrderException {
         OrderDraft draft = OrderJson.parse(text);
-        List<OrderValidator.Problem> problems = validator.check(draft);
-        if (!problems.isEmpty()) {
-            List<String> reasons = problems.stream()
-                    .map(p -> p.product() < 0 ? p.reason() : "products[" + p.product() + "]: " + p.reason())
-                    .toList();
+        List<String> reasons = new ArrayList<>();
+        for (OrderValidator.Problem p : validator.check(draft)) {
+            reasons.add(p.product() < 0 ? p.reason() : "products[" + p.product() + "]: " + p.reason());
+        }
+        // the columns that keep them for the outcome event (orders.correlation_id, orders.reply_to)
+        if (correlationId != null && correlationId.length() > MAX_CORRELATION_ID_LENGTH) {
+            reasons.add("JMSCorrelationID is longer than " + MAX_CORRELATION_ID_LENGTH + " characters");
+        }
+        if (replyTo != null && replyTo.length() > MAX_REPLY_TO_LENGTH) {
+            reasons.add("JMSReplyTo is longer than " + MAX_REPLY_TO_LENGTH + " characters");
+        }
+        if (!reasons.isEmpty()) {
             String id = draft.externalOrderId() == null || draft.externalOrderId().isBlank() ? null
                     : draft.externalOrderId().trim();
             throw new InvalidOrderException(id, reasons);

@@ -203,6 +203,41 @@ public class QueueIntakeTest {
     }
 
     @Test
+    void aRefusedMessageWithTheIdOfAnotherOrderLeavesThatOrdersOwedEventOwed() throws Exception {
+        // a recorded queue order whose REJECTED event is still owed (its instance is about to publish it)
+        app.jdbc().update("INSERT INTO orders (external_order_id, status, source_type, source_ref, correlation_id,"
+                + " event_due) VALUES ('Q-70', 'REJECTED', 'QUEUE', 'ID:msg-70', 'corr-Q-70', TRUE)");
+
+        send(withCorrelation("{\"external_order_id\":\"Q-70\",\"products\":[]}", "corr-Q-70-again"));
+
+        assertThat(event("esim.orders.results", "corr-Q-70-again").path("event").asText()).isEqualTo("rejected");
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> app.jdbc().queryForObject(
+                "SELECT event_due FROM orders WHERE external_order_id = 'Q-70'", Boolean.class));
+    }
+
+    @Test
+    void whatTheDatabaseCouldNotKeepIsRejectedAtOnceWithTheReason() throws Exception {
+        // PostgreSQL refuses NUL in text; the columns keep 200 and 500 characters: redelivery would never help
+        send(withCorrelation("{\"external_order_id\":\"Q-71\",\"products\":[{\"option_id\":\"" + JP + "\",\"qty\":1}],"
+                + "\"customer\":{\"email\":\"ann@example.com\",\"name\":\"Ann\\u0000Smith\"}}", "corr-Q-71"));
+        String longCorrelationId = "c".repeat(201);
+        send(withCorrelation(order("Q-72", JP, 1), longCorrelationId));
+        TextMessage longReplyTo = session.createTextMessage(order("Q-73", JP, 1));
+        longReplyTo.setJMSCorrelationID("corr-Q-73");
+        longReplyTo.setJMSReplyTo(session.createQueue("r".repeat(501)));
+        send(longReplyTo);
+
+        assertThat(event("esim.orders.results", "corr-Q-71").path("errors")).extracting(JsonNode::asText)
+                .containsExactly("customer name contains a control character");
+        assertThat(event("esim.orders.results", longCorrelationId).path("errors")).extracting(JsonNode::asText)
+                .containsExactly("JMSCorrelationID is longer than 200 characters");
+        assertThat(event("r".repeat(501), "corr-Q-73").path("errors")).extracting(JsonNode::asText)
+                .containsExactly("JMSReplyTo is longer than 500 characters");
+        assertThat(app.jdbc().queryForObject("SELECT COUNT(*) FROM orders WHERE external_order_id IN"
+                + " ('Q-71', 'Q-72', 'Q-73')", Integer.class)).isZero();
+    }
+
+    @Test
     void anOrderOfMoreUnitsThanTheLimitIsRejectedAndNotSent() throws Exception {
         send(withCorrelation(order("Q-12", JP, 1000), "corr-Q-12"));
 
