@@ -37,6 +37,12 @@ public class MailOutbox {
     private final Set<String> sending = ConcurrentHashMap.newKeySet();
     /** emails the outbox poller handed to the senders' queue that no sender has taken yet */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /**
+     * emails the SMTP server took whose SENT mark the database refused for longer than the outage patience, by
+     * topup_id, with their attempt: kept in {@link #sending} (so that this instance does not send them again) until
+     * the poller has marked them
+     */
+    private final Map<String, Integer> sentNotMarked = new ConcurrentHashMap<>();
 
     public MailOutbox(DataSource dataSource, Instances instances, MailRetryPolicy policy, Duration outagePatience,
             Duration pollInterval) {
@@ -55,6 +61,7 @@ public class MailOutbox {
      * nothing, and the poller tries again at its next poll.
      */
     public List<String> due(int limit) throws InterruptedException {
+        markSentLate();
         synchronized (queued) {
             long deadline = System.nanoTime() + pollInterval.toNanos();
             while (queued.size() >= Math.max(1, limit / 2)) {
@@ -112,7 +119,9 @@ public class MailOutbox {
 
     /** The sender is done with the email, whatever happened: if it is still due, this instance may take it again. */
     public void release(@ExchangeProperty("topupId") String topupId) {
-        sending.remove(topupId);
+        if (!sentNotMarked.containsKey(topupId)) {
+            sending.remove(topupId);
+        }
     }
 
     /** The email, with its eSIM and order, to compose (columns as EsimEmail.compose reads them). */
@@ -128,10 +137,38 @@ public class MailOutbox {
      * through a database outage: marking it later is better than sending the email again.
      */
     public void sent(@ExchangeProperty("topupId") String topupId, @ExchangeProperty("attempt") int attempt) {
-        DatabaseOutage.retry("email for topup_id " + topupId + ": marking it SENT", outagePatience, () -> jdbc.update(
-                "UPDATE mail_outbox SET status = 'SENT', sent_at = CURRENT_TIMESTAMP, claimed_by = NULL,"
-                + " claimed_until = NULL, last_error = NULL WHERE topup_id = ? AND " + PENDING_ATTEMPT,
-                topupId, attempt));
+        try {
+            DatabaseOutage.retry("email for topup_id " + topupId + ": marking it SENT", outagePatience,
+                    () -> markSent(topupId, attempt));
+        } catch (RuntimeException e) {
+            if (!DatabaseOutage.isOutage(e)) {
+                throw e;
+            }
+            // not a failed attempt: the email went out, and must not go out again from here
+            sentNotMarked.put(topupId, attempt);
+            LOG.warn("email for topup_id {} was taken by the SMTP server but the database is unavailable: it is"
+                    + " marked SENT when the database is back, and not sent again", topupId);
+        }
+    }
+
+    /** The SENT marks the database refused before: each marked now, while the database answers. */
+    private void markSentLate() {
+        for (Map.Entry<String, Integer> email : sentNotMarked.entrySet()) {
+            try {
+                markSent(email.getKey(), email.getValue());
+            } catch (RuntimeException e) {
+                LOG.debug("SENT mark of email for topup_id {} still waits for the database", email.getKey(), e);
+                return;
+            }
+            sentNotMarked.remove(email.getKey());
+            sending.remove(email.getKey());
+            LOG.info("email for topup_id {} marked SENT now that the database is back", email.getKey());
+        }
+    }
+
+    private int markSent(String topupId, int attempt) {
+        return jdbc.update("UPDATE mail_outbox SET status = 'SENT', sent_at = CURRENT_TIMESTAMP, claimed_by = NULL,"
+                + " claimed_until = NULL, last_error = NULL WHERE topup_id = ? AND " + PENDING_ATTEMPT, topupId, attempt);
     }
 
     /**

@@ -22,6 +22,8 @@ final class SmtpStub implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     final List<String> messageIds = new CopyOnWriteArrayList<>();
     volatile boolean dropAfterEachMessage;
+    /** runs once a message has been read, before the server's 250 */
+    volatile Runnable onMessage = () -> { };
     private final ServerSocket server;
 
     SmtpStub() throws IOException {
@@ -70,6 +72,7 @@ final class SmtpStub implements AutoCloseable {
                                 messageIds.add(data.substring(11).trim());
                             }
                         }
+                        onMessage.run();
                         reply(out, "250 queued");
                         if (dropAfterEachMessage) {
                             return;

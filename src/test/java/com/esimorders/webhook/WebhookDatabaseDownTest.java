@@ -10,14 +10,16 @@ import static com.esimorders.webhook.Webhooks.topupId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.esimorders.LogCapture;
 import com.esimorders.TestApp;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -83,6 +85,42 @@ class WebhookDatabaseDownTest {
         } finally {
             database.stop();
             smtp.stop();
+        }
+    }
+
+    @Test
+    void anEmailTheSmtpServerTookWhileTheDatabaseWentDownIsMarkedSentLaterAndNotSentAgain() throws Exception {
+        int dbPort = TestApp.freePort();
+        Path baseDir = Files.createTempDirectory("esim-db-down");
+        AtomicReference<Server> database = new AtomicReference<>(server(dbPort, baseDir));
+        try (LogCapture logs = LogCapture.attach(); SmtpStub smtp = new SmtpStub();
+                TestApp app = TestApp.start(Map.of("esim.db.url", "jdbc:h2:tcp://localhost:" + dbPort + "/./esim",
+                        "esim.db.user", "sa", "esim.db.password", "", "esim.webhook.token", "t",
+                        "esim.mail.mode", "smtp", "esim.smtp.host", "127.0.0.1", "esim.smtp.port",
+                        String.valueOf(smtp.port()), "esim.smtp.security", "none",
+                        // the SENT mark gives up on the database after 0.3 s (60 s by default)
+                        "esim.db.outage-patience-ms", "300", "esim.mail.poll-interval", "1s"))) {
+            JdbcTemplate jdbc = app.jdbc();
+            String orderId = orderId();
+            String topupId = topupId();
+            order(jdbc, orderId, "ACCEPTED", "late-mark@customer.example", "FILE", JAPAN, 1);
+            orderedItem(jdbc, topupId, orderId, JAPAN);
+            // the database goes away while the SMTP server takes the message, before the SENT mark
+            smtp.onMessage = () -> database.get().stop();
+
+            assertThat(post(app, "t", json(topupId, orderId, JAPAN)).statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> logs.text().contains(
+                    "email for topup_id " + topupId + " was taken by the SMTP server but the database is unavailable"));
+            database.set(server(dbPort, baseDir));
+
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(600)).ignoreExceptions()
+                    .untilAsserted(() -> assertThat(jdbc.queryForObject(
+                            "SELECT status FROM mail_outbox WHERE topup_id = ?", String.class, topupId)).isEqualTo("SENT"));
+            assertThat(jdbc.queryForObject("SELECT attempts FROM mail_outbox WHERE topup_id = ?", Integer.class, topupId))
+                    .isEqualTo(1);
+            await().during(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(smtp.messageIds).hasSize(1));
+        } finally {
+            database.get().stop();
         }
     }
 
