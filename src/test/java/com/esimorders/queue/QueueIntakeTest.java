@@ -228,7 +228,7 @@ public class QueueIntakeTest {
         send(longReplyTo);
 
         assertThat(event("esim.orders.results", "corr-Q-71").path("errors")).extracting(JsonNode::asText)
-                .containsExactly("customer name contains a control character");
+                .containsExactly("customer name contains a NUL character");
         assertThat(event("esim.orders.results", longCorrelationId).path("errors")).extracting(JsonNode::asText)
                 .containsExactly("JMSCorrelationID is longer than 200 characters");
         assertThat(event("r".repeat(501), "corr-Q-73").path("errors")).extracting(JsonNode::asText)
