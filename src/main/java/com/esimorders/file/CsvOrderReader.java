@@ -3,7 +3,9 @@ package com.esimorders.file;
 import com.esimorders.order.OrderDraft;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +13,8 @@ import java.util.Map;
  * CSV with the header {@code external_order_id,option_id,qty,customer_email,customer_name} (RFC 4180 quoting, so a
  * quoted field may hold commas, quotes and line breaks; see {@link CsvRecords} for a quote that is never closed).
  * Adjacent rows with the same external_order_id form one order; the customer is taken from the first row that gives
- * one.
+ * one. A row that cannot be read (wrong number of fields, bytes not valid in the charset, a quote not closed) but
+ * whose id can is part of that order, and refuses it whole: an order is never sent in part.
  */
 final class CsvOrderReader extends OrderFileReader {
 
@@ -75,7 +78,12 @@ final class CsvOrderReader extends OrderFileReader {
             return null;
         }
         String id = first.id();
-        if (first.error() != null || (oversizedId != null && oversizedId.equals(id))) {
+        // A row that cannot be read (row.error()) still belongs to the order its id names, and refuses all of it
+        // (see order()). Without an id (a line too long to keep, a blank first field) it is an entry of its own and
+        // ends the order before it, as a well-formed row with a blank id does: nothing ties it to either neighbour,
+        // and a guess could refuse an unrelated good order. Were it in fact a line of the order before it, that
+        // order goes without it and the rows after it with the same id come as a second order, answered DUPLICATE.
+        if ((first.error() != null && id.isEmpty()) || (oversizedId != null && oversizedId.equals(id))) {
             String error = first.error() != null ? first.error() : tooManyLines();
             return FileEntry.invalid(first.line(), id, first.get("option_id"), error);
         }
@@ -84,7 +92,7 @@ final class CsvOrderReader extends OrderFileReader {
         rows.add(first);
         while (!id.isEmpty()) {
             Row row = readRow();
-            if (row == null || row.error() != null || !row.id().equals(id)) {
+            if (row == null || !row.id().equals(id)) {
                 lookahead = row;
                 break;
             }
@@ -98,7 +106,35 @@ final class CsvOrderReader extends OrderFileReader {
         return order(rows);
     }
 
+    /**
+     * The order of these rows; when some of them cannot be read (wrong number of fields, a byte not valid in the
+     * charset, a quote not closed), the whole order is refused: each such row with its own reason, every other row
+     * with its own problems if it has any, else with the first row that cannot be read.
+     */
     private FileEntry order(List<Row> rows) {
+        List<Row> readable = rows.stream().filter(r -> r.error() == null).toList();
+        if (readable.size() == rows.size()) {
+            return checked(rows);
+        }
+        Row bad = rows.stream().filter(r -> r.error() != null).findFirst().orElseThrow();
+        String notSent = "not sent: line " + bad.line() + " of this order is invalid: " + bad.error();
+        Iterator<FileEntry.Line> checked = readable.isEmpty() ? Collections.emptyIterator()
+                : checked(readable).lines().iterator();
+        List<FileEntry.Line> lines = new ArrayList<>();
+        for (Row row : rows) {
+            if (row.error() != null) {
+                lines.add(new FileEntry.Line(row.line(), row.id(), row.get("option_id"), row.error()));
+                continue;
+            }
+            FileEntry.Line line = checked.next();
+            boolean ownProblem = line.error() != null && !line.error().equals(ANOTHER_LINE_INVALID);
+            lines.add(ownProblem ? line : new FileEntry.Line(line.number(), line.externalOrderId(), line.optionId(), notSent));
+        }
+        return new FileEntry(null, lines);
+    }
+
+    /** The order of these readable rows, checked: valid, or invalid with every line's reasons. */
+    private FileEntry checked(List<Row> rows) {
         Row first = rows.get(0);
         String email = null;
         String name = null;
@@ -119,7 +155,8 @@ final class CsvOrderReader extends OrderFileReader {
 
     private FileEntry tooLarge(List<Row> rows) {
         List<FileEntry.Line> lines = rows.stream()
-                .map(r -> new FileEntry.Line(r.line(), r.id(), r.get("option_id"), tooManyLines()))
+                .map(r -> new FileEntry.Line(r.line(), r.id(), r.get("option_id"),
+                        r.error() != null ? r.error() : tooManyLines()))
                 .toList();
         return new FileEntry(null, lines);
     }

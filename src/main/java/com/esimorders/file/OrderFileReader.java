@@ -23,7 +23,7 @@ import java.util.NoSuchElementException;
  * {@code .jsonl} (an order per line). Input is in {@code esim.intake.charset} (UTF-8 by default) unless a byte order
  * mark says UTF-8 or UTF-16, with CRLF, LF or CR line endings. A line (a CSV record, a JSON order) is kept only up to
  * {@code esim.intake.max-line-length}: a longer one, or one with bytes that are not valid in the charset, is refused
- * on its own and the reader goes on with the next.
+ * (with the order it is in) and the reader goes on with the next.
  */
 public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable {
 
@@ -33,6 +33,9 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
      */
     public record Options(Charset charset, int maxLineLength, OrderValidator validator) {
     }
+
+    /** The reason on a line that is fine itself when another line of its order is not. */
+    static final String ANOTHER_LINE_INVALID = "not sent: another line of this order is invalid";
 
     protected final String fileName;
     protected final DecodedText text;
@@ -152,7 +155,7 @@ public abstract class OrderFileReader implements Iterator<FileEntry>, Closeable 
             if (!problems.isEmpty()) {
                 List<String> reasons = new ArrayList<>(orderProblems);
                 problems.stream().filter(p -> p.product() == index).forEach(p -> reasons.add(p.reason()));
-                error = reasons.isEmpty() ? "not sent: another line of this order is invalid" : String.join("; ", reasons);
+                error = reasons.isEmpty() ? ANOTHER_LINE_INVALID : String.join("; ", reasons);
             }
             lines.add(new FileEntry.Line(lineNumbers.get(i), id, optionId == null ? null : optionId.trim(), error));
         }

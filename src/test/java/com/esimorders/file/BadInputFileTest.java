@@ -70,6 +70,26 @@ class BadInputFileTest {
     }
 
     @Test
+    void anOrderWithALineThatCannotBeReadIsNotBoughtInPart() throws IOException {
+        String broken = "not sent: line 3 of this order is invalid: expected 5 fields, found 6";
+        folder.drop("split.csv", HEADER + "\n"
+                + "SP-1," + JP + ",1,,Ann\n"
+                + "SP-1," + KR + ",1,,Smith, Ann\n"
+                + "SP-1," + EU + ",1,,Ann\n"
+                + "SP-2," + JP + ",1,,Cy\n");
+
+        assertThat(folder.awaitFinished("split.csv")).isEqualTo("done");
+        assertThat(folder.summary("split.csv")).containsExactly(
+                "2 INVALID SP-1 " + JP + " " + broken,
+                "3 INVALID SP-1 " + KR + " expected 5 fields, found 6",
+                "4 INVALID SP-1 " + EU + " " + broken,
+                "5 ACCEPTED SP-2 " + JP);
+        assertThat(FileIntakeTest.sandboxTook(app, "SP-%")).containsExactly("SP-2");
+        assertThat(app.jdbc().queryForList("SELECT external_order_id FROM orders WHERE external_order_id LIKE 'SP-%'",
+                String.class)).containsExactly("SP-2");
+    }
+
+    @Test
     void cellsThatWouldRunAsFormulasComeBackEscapedAndATypoInQtyIsNotBought() throws IOException {
         folder.drop("hostile.csv", HEADER + "\n"
                 + "=1+2,@SUM(A1:A9),-1,,\n"

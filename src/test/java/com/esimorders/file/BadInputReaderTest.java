@@ -155,7 +155,10 @@ class BadInputReaderTest {
         }
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             List<FileEntry> entries = readAll(write("quotes.csv", csv.toString()));
-            assertThat(entries).hasSize(100_000).noneMatch(FileEntry::isValid);
+            assertThat(entries).noneMatch(FileEntry::isValid);
+            // each row refused once; the rows share the id x", so they are refused as orders, not one by one
+            assertThat(entries.stream().flatMap(e -> e.lines().stream()).map(FileEntry.Line::number).toList())
+                    .hasSize(100_000).doesNotHaveDuplicates();
         });
     }
 
@@ -217,6 +220,81 @@ class BadInputReaderTest {
 
         assertThat(readAll(file, Charset.forName("windows-1252"))).singleElement()
                 .satisfies(e -> assertThat(e.order().customer().name()).isEqualTo("Jürgen"));
+    }
+
+    @Test
+    void aCommaNotQuotedInAMiddleLineRefusesTheWholeOrder() throws IOException {
+        Path file = write("comma.csv", HEADER + "\n"
+                + "P-1," + JP + ",1,,Ann\n"
+                + "P-1," + KR + ",1,,Smith, Ann\n"
+                + "P-1," + JP + ",2,,Ann\n"
+                + "Q-1," + KR + ",1,,Cy\n");
+
+        List<FileEntry> entries = readAll(file);
+
+        assertThat(summary(entries)).containsExactly(
+                "2 not sent: line 3 of this order is invalid: expected 5 fields, found 6",
+                "5 Q-1");
+        assertThat(lines(entries.get(0))).containsExactly(
+                "2 P-1 not sent: line 3 of this order is invalid: expected 5 fields, found 6",
+                "3 P-1 expected 5 fields, found 6",
+                "4 P-1 not sent: line 3 of this order is invalid: expected 5 fields, found 6");
+    }
+
+    @Test
+    void aByteThatIsNotUtf8InAMiddleLineRefusesTheWholeOrder() throws IOException {
+        // "Müller" saved as windows-1252: the ü is the single byte FC
+        Path file = write("ansi.csv", bytes(HEADER + "\nV-1," + JP + ",1,,Ann\nV-1," + KR + ",1,,M"), new byte[] {(byte) 0xfc},
+                bytes("ller\nV-1," + JP + ",1,,Ann\nW-1," + KR + ",1,,Cy\n"));
+
+        List<FileEntry> entries = readAll(file);
+
+        assertThat(entries).hasSize(2);
+        assertThat(lines(entries.get(0))).containsExactly(
+                "2 V-1 not sent: line 3 of this order is invalid: line 3 is not valid UTF-8",
+                "3 V-1 line 3 is not valid UTF-8",
+                "4 V-1 not sent: line 3 of this order is invalid: line 3 is not valid UTF-8");
+        assertThat(entries.get(1).order().externalOrderId()).isEqualTo("W-1");
+    }
+
+    @Test
+    void aBadLineFirstOrLastInItsOrderRefusesTheWholeOrder() throws IOException {
+        Path file = write("first-last.csv", HEADER + "\n"
+                + "F-1," + JP + ",1,,Smith, Ann\n"
+                + "F-1," + KR + ",1,,\n"
+                + "F-1," + JP + ",0,,\n"
+                + "L-1," + JP + ",1,,\n"
+                + "L-1," + KR + ",1,,\"Doe, Jo\n"
+                + "N-1," + JP + ",1,,Cy\n");
+
+        List<FileEntry> entries = readAll(file);
+
+        assertThat(entries).hasSize(3);
+        assertThat(lines(entries.get(0))).containsExactly(
+                "2 F-1 expected 5 fields, found 6",
+                "3 F-1 not sent: line 2 of this order is invalid: expected 5 fields, found 6",
+                // a line with its own problem says so
+                "4 F-1 qty must be a positive integer, got \"0\"");
+        assertThat(lines(entries.get(1))).containsExactly(
+                "5 L-1 not sent: line 6 of this order is invalid: the quoted field opened on line 6 is not closed",
+                "6 L-1 the quoted field opened on line 6 is not closed");
+        assertThat(entries.get(2).order().externalOrderId()).isEqualTo("N-1");
+        assertThat(entries.get(2).lines()).extracting(FileEntry.Line::number).containsExactly(7);
+    }
+
+    @Test
+    void aBadLineWithoutAnIdIsALineOfItsOwn() throws IOException {
+        Path file = write("no-id.csv", HEADER + "\n"
+                + "I-1," + JP + ",1,,\n"
+                + "," + KR + ",1,,Smith, Ann\n"
+                + "I-2," + JP + ",1,,\n");
+
+        assertThat(summary(readAll(file))).containsExactly("2 I-1", "3 expected 5 fields, found 6", "4 I-2");
+    }
+
+    /** "number external_order_id error" for each line of the entry. */
+    private static List<String> lines(FileEntry entry) {
+        return entry.lines().stream().map(l -> l.number() + " " + l.externalOrderId() + " " + l.error()).toList();
     }
 
     private record Read(List<FileEntry> entries, int longestText, long allocatedBytes) {
