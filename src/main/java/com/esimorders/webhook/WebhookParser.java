@@ -13,17 +13,20 @@ import org.apache.camel.ExchangeProperty;
 /**
  * Reads a provider webhook into the parameter map of the SQL steps (snake_case keys, as in the payload), plus the
  * raw body under {@code payload}. Lenient with what is harmless: a number where a string was expected, extra
- * fields, a null or missing optional field ({@code qrcode_img_url}, {@code expired_date}). Anything else cannot be
- * applied and is refused with an {@link InvalidWebhookException} naming the field: the route keeps such a webhook
- * raw in quarantine. {@code topup_id} must be 1 to 26 digits before it goes anywhere (it reaches a mail header).
+ * fields, a null, missing or blank optional field ({@code qrcode_img_url}, {@code expired_date}: read as null), a
+ * {@code qrcode_img_url} longer than its column (read as null: the application does not use it, and the raw body keeps
+ * it in {@code webhook_events}). Anything else cannot be applied and is refused with an
+ * {@link InvalidWebhookException} naming the field: the route keeps such a webhook raw in quarantine. {@code topup_id}
+ * must be 1 to 26 digits before it goes anywhere (it reaches a mail header).
  */
 public final class WebhookParser {
 
     private static final Pattern TOPUP_ID = Pattern.compile("[0-9]{1,26}");
 
-    /** Field name and the length of its database column. */
+    /** Required field name and the length of its database column. */
     private static final Map<String, Integer> REQUIRED = new LinkedHashMap<>();
-    private static final Map<String, Integer> OPTIONAL = new LinkedHashMap<>();
+    /** The length of the esim_items.qrcode_img_url column. */
+    private static final int QRCODE_IMG_URL_LENGTH = 1000;
 
     static {
         REQUIRED.put("topup_id", 26);
@@ -33,19 +36,18 @@ public final class WebhookParser {
         REQUIRED.put("smdp", 255);
         REQUIRED.put("activate_code", 255);
         REQUIRED.put("download_link", 1000);
-        OPTIONAL.put("qrcode_img_url", 1000);
-        OPTIONAL.put("expired_date", 10);
     }
 
     public Map<String, Object> parse(String body) {
         JsonNode json = object(body);
         Map<String, Object> webhook = new LinkedHashMap<>();
-        REQUIRED.forEach((field, maxLength) -> webhook.put(field, text(json, field, maxLength, true)));
-        OPTIONAL.forEach((field, maxLength) -> webhook.put(field, text(json, field, maxLength, false)));
+        REQUIRED.forEach((field, maxLength) -> webhook.put(field, required(json, field, maxLength)));
+        String qrcode = optional(json, "qrcode_img_url");
+        webhook.put("qrcode_img_url", qrcode == null || qrcode.length() > QRCODE_IMG_URL_LENGTH ? null : qrcode);
         if (!TOPUP_ID.matcher((String) webhook.get("topup_id")).matches()) {
             throw new InvalidWebhookException("topup_id must be 1 to 26 digits");
         }
-        String expiry = (String) webhook.get("expired_date");
+        String expiry = optional(json, "expired_date");
         try {
             webhook.put("expired_date", expiry == null ? null : LocalDate.parse(expiry));
         } catch (DateTimeParseException e) {
@@ -90,24 +92,37 @@ public final class WebhookParser {
         return json;
     }
 
-    private static String text(JsonNode json, String field, int maxLength, boolean required) {
+    private static String required(JsonNode json, String field, int maxLength) {
         JsonNode node = json.get(field);
         if (node == null || node.isNull()) {
-            if (required) {
-                throw new InvalidWebhookException(field + " is missing");
-            }
-            return null;
+            throw new InvalidWebhookException(field + " is missing");
         }
-        // a whole number where a string was expected (a topup_id sent as a number) is read as its digits
-        boolean usable = node.isTextual() || node.isIntegralNumber();
-        if (!usable || node.asText().isBlank()) {
+        String value = text(node, field);
+        if (value.isEmpty()) {
             throw new InvalidWebhookException(field + " must be a non-empty string");
         }
-        String value = node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.asText().trim();
         if (value.length() > maxLength) {
             throw new InvalidWebhookException(field + " is longer than " + maxLength + " characters");
         }
         return value;
+    }
+
+    /** The field's text, or null when it is missing, null or blank (as if missing). */
+    private static String optional(JsonNode json, String field) {
+        JsonNode node = json.get(field);
+        String value = node == null || node.isNull() ? "" : text(node, field);
+        return value.isEmpty() ? null : value;
+    }
+
+    /**
+     * The trimmed text of a string; a whole number where a string was expected (a topup_id sent as a number) is read
+     * as its digits.
+     */
+    private static String text(JsonNode node, String field) {
+        if (!node.isTextual() && !node.isIntegralNumber()) {
+            throw new InvalidWebhookException(field + " must be a non-empty string");
+        }
+        return node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.asText().trim();
     }
 
     /** A short scalar for a quarantine column (up to 100 characters), or null. */

@@ -251,6 +251,64 @@ class WebhookTest {
         assertThat(logs.text()).contains("webhook for topup_id " + withoutIccid + " quarantined: iccid is missing");
     }
 
+    @Test
+    void blankOptionalFieldsAndAnOverlongQrcodeUrlAreStoredAsMissingAndEmailed() throws Exception {
+        String orderId = orderId();
+        String email = "blank-fields@customer.example";
+        order(jdbc, orderId, "ACCEPTED", email, "FILE", JAPAN, 3);
+        String blankQrcode = topupId();
+        String blankDate = topupId();
+        String longQrcode = topupId();
+        orderedItem(jdbc, blankQrcode, orderId, JAPAN);
+        orderedItem(jdbc, blankDate, orderId, JAPAN);
+        orderedItem(jdbc, longQrcode, orderId, JAPAN);
+        // a pre-signed CDN address, longer than the 1,000 characters of its column
+        String signed = "https://cdn.example.com/qr/" + longQrcode + ".png?X-Amz-Security-Token=" + "A".repeat(1100);
+
+        assertThat(post(app, TOKEN, json(blankQrcode, orderId, JAPAN)
+                .replaceAll("\"qrcode_img_url\":\"[^\"]+\"", "\"qrcode_img_url\":\"\"")).body())
+                .isEqualTo("{\"status\":\"applied\"}");
+        assertThat(post(app, TOKEN, json(blankDate, orderId, JAPAN).replace("\"2031-12-31\"", "\"\"")).body())
+                .isEqualTo("{\"status\":\"applied\"}");
+        String longBody = json(longQrcode, orderId, JAPAN)
+                .replaceAll("\"qrcode_img_url\":\"[^\"]+\"", "\"qrcode_img_url\":\"" + signed + "\"");
+        assertThat(post(app, TOKEN, longBody).body()).isEqualTo("{\"status\":\"applied\"}");
+
+        assertThat(jdbc.queryForMap("SELECT status, qrcode_img_url FROM esim_items WHERE topup_id = ?", blankQrcode))
+                .containsEntry("STATUS", "DELIVERED").containsEntry("QRCODE_IMG_URL", null);
+        assertThat(jdbc.queryForMap("SELECT status, expired_date FROM esim_items WHERE topup_id = ?", blankDate))
+                .containsEntry("STATUS", "DELIVERED").containsEntry("EXPIRED_DATE", null);
+        assertThat(jdbc.queryForMap("SELECT status, qrcode_img_url FROM esim_items WHERE topup_id = ?", longQrcode))
+                .containsEntry("STATUS", "DELIVERED").containsEntry("QRCODE_IMG_URL", null);
+        assertThat(jdbc.queryForObject("SELECT payload FROM webhook_events WHERE topup_id = ?", String.class,
+                longQrcode)).isEqualTo(longBody);
+        assertThat(orderStatus(orderId)).isEqualTo("COMPLETED");
+        await().untilAsserted(() -> assertThat(messagesTo(email)).hasSize(3));
+    }
+
+    @Test
+    void aWebhookQuarantinedForABlankOptionalFieldBeforeTheFixIsAppliedAgain() throws Exception {
+        String orderId = orderId();
+        String topupId = topupId();
+        String email = "blank-quarantined@customer.example";
+        order(jdbc, orderId, "ACCEPTED", email, "FILE", JAPAN, 1);
+        orderedItem(jdbc, topupId, orderId, JAPAN);
+        // the row the quarantine wrote when a blank optional field was refused
+        jdbc.update("INSERT INTO webhook_quarantine (reason, topup_id, external_order_id, payload) VALUES (?, ?, ?, ?)",
+                "qrcode_img_url must be a non-empty string", topupId, orderId, json(topupId, orderId, JAPAN)
+                        .replaceAll("\"qrcode_img_url\":\"[^\"]+\"", "\"qrcode_img_url\":\"\""));
+        long id = jdbc.queryForObject("SELECT id FROM webhook_quarantine WHERE topup_id = ?", Long.class, topupId);
+
+        assertThat(app.template().requestBody("direct:apply-quarantined-webhook", id, String.class))
+                .isEqualTo("{\"status\":\"applied\"}");
+
+        assertThat(jdbc.queryForObject("SELECT status FROM esim_items WHERE topup_id = ?", String.class, topupId))
+                .isEqualTo("DELIVERED");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM webhook_quarantine WHERE id = ? AND applied_at IS NOT NULL",
+                Integer.class, id)).isEqualTo(1);
+        await().untilAsserted(() -> assertThat(messagesTo(email)).hasSize(1));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"RECEIVED", "SENDING", "ACCEPTED", "REJECTED", "FAILED"})
     void aWebhookForAnOrderWeHoldIsAppliedWhateverTheOrdersState(String state) throws Exception {
