@@ -1,6 +1,7 @@
 package com.esimorders.mail;
 
 import com.esimorders.Settings;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.mail.MailComponent;
@@ -16,11 +17,18 @@ public final class SmtpSettings {
     }
 
     /**
-     * Gives the smtp component a sender of {@link SmtpConnections} (one open connection per sending thread) with the
-     * host, port, credentials, security and timeouts of the settings. Answers it, to be closed at shutdown.
+     * How long an open SMTP connection may wait for its next email before it is closed (RFC 5321 lets a server drop an
+     * idle client after 5 minutes, and many do much sooner).
+     */
+    public static final Duration MAX_IDLE = Duration.ofSeconds(30);
+
+    /**
+     * Gives the smtp component a sender of {@link SmtpConnections} (open connections reused by the next emails, up to
+     * {@link #MAX_IDLE} idle) with the host, port, credentials, security and timeouts of the settings. Answers it, for
+     * its idle connections to be closed while running and all at shutdown.
      */
     public static SmtpConnections apply(CamelContext context, Settings settings) {
-        SmtpConnections sender = new SmtpConnections();
+        SmtpConnections sender = new SmtpConnections(MAX_IDLE);
         sender.setProtocol("smtp");
         sender.setHost(settings.get("esim.smtp.host"));
         sender.setPort(settings.getInt("esim.smtp.port"));

@@ -13,9 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.esimorders.mail.QrDecoder;
+import com.esimorders.mail.SmtpConnections;
 import com.esimorders.TestApp;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -115,6 +117,59 @@ class MailOutboxTest {
     }
 
     @Test
+    void aConnectionOutlivesNeitherTheThreadThatSentOnItNorTheApplication() throws Exception {
+        try (SmtpStub smtp = new SmtpStub()) {
+            // a quarantined webhook applied when its order is recorded sends its email on a wireTap thread of Camel's
+            // default pool, whose idle threads retire (after 60 s by default, 1 s here)
+            try (TestApp app = TestApp.start(Map.of("esim.webhook.token", "t", "esim.mail.mode", "smtp",
+                    "esim.smtp.host", "127.0.0.1", "esim.smtp.port", String.valueOf(smtp.port()),
+                    "esim.smtp.security", "none", "camel.threadpool.keep-alive-time", "1"))) {
+                JdbcTemplate jdbc = app.jdbc();
+                for (int round = 0; round < 4; round++) {
+                    String orderId = orderId();
+                    String topupId = topupId();
+                    assertThat(post(app, "t", json(topupId, orderId, JAPAN)).body()).contains("quarantined");
+                    order(jdbc, orderId, "ACCEPTED", "retired@customer.example", "FILE", JAPAN, 1);
+                    long id = jdbc.queryForObject("SELECT id FROM webhook_quarantine WHERE topup_id = ?", Long.class,
+                            topupId);
+                    app.template().requestBody("direct:apply-quarantined-webhook", id);
+                    await().untilAsserted(() -> assertThat(status(jdbc, topupId)).isEqualTo("SENT"));
+                    Thread.sleep(2500); // the thread that sent it retires
+                }
+                // each email took the connection the one before gave back, whichever thread sent it
+                assertThat(smtp.connections).hasValue(1);
+                assertThat(smtp.open).hasValue(1);
+            }
+            await().untilAsserted(() -> assertThat(smtp.open).hasValue(0));
+        }
+    }
+
+    @Test
+    void aConnectionIdleLongerThanTheLimitIsClosed() throws Exception {
+        try (SmtpStub smtp = new SmtpStub()) {
+            SmtpConnections connections = new SmtpConnections(Duration.ofMillis(500));
+            connections.setProtocol("smtp");
+            connections.setHost("127.0.0.1");
+            connections.setPort(smtp.port());
+
+            connections.send(message(connections));
+            connections.send(message(connections));
+            connections.closeIdle();
+            assertThat(smtp.connections).hasValue(1);
+            assertThat(smtp.open).hasValue(1);
+
+            Thread.sleep(600);
+            connections.closeIdle();
+            await().untilAsserted(() -> assertThat(smtp.open).hasValue(0));
+            connections.send(message(connections));
+            assertThat(smtp.connections).hasValue(2);
+            assertThat(smtp.messageIds).hasSize(3);
+            connections.closeAll();
+            await().untilAsserted(() -> assertThat(smtp.open).hasValue(0));
+        }
+    }
+
+    @Test
     void emailsAKilledInstanceHadClaimedAreSentOnceItIsSeenDeadAndALiveInstancesAreLeftAlone() throws Exception {
         try (TestApp app = TestApp.start(Map.of("esim.webhook.token", "t", "esim.mail.poll-interval", "200",
                 "esim.instance.heartbeat-ms", "200", "esim.instance.dead-after-ms", "1000"))) {
@@ -209,6 +264,15 @@ class MailOutboxTest {
             // the packaged text template is used where the user's folder has none
             assertThat((String) alternative.getBodyPart(0).getContent()).contains("SM-DP+ address:");
         }
+    }
+
+    private static MimeMessage message(SmtpConnections connections) throws Exception {
+        MimeMessage message = new MimeMessage(connections.getSession());
+        message.setFrom("shop@reseller.example");
+        message.setRecipients(Message.RecipientType.TO, "idle@customer.example");
+        message.setSubject("eSIM");
+        message.setText("ready");
+        return message;
     }
 
     private static String status(JdbcTemplate jdbc, String topupId) {

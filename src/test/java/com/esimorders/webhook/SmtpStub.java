@@ -13,13 +13,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A minimal SMTP server on loopback that counts its connections and keeps the Message-ID of every message it took;
- * {@link #dropAfterEachMessage} makes it close the connection right after a message, as a server that times out
- * idle connections does.
+ * A minimal SMTP server on loopback that counts its connections (all, and those still open) and keeps the Message-ID
+ * of every message it took; {@link #dropAfterEachMessage} makes it close the connection right after a message, as a
+ * server that times out idle connections does.
  */
 final class SmtpStub implements AutoCloseable {
 
     final AtomicInteger connections = new AtomicInteger();
+    final AtomicInteger open = new AtomicInteger();
     final List<String> messageIds = new CopyOnWriteArrayList<>();
     volatile boolean dropAfterEachMessage;
     /** runs once a message has been read, before the server's 250 */
@@ -42,6 +43,7 @@ final class SmtpStub implements AutoCloseable {
             try {
                 Socket socket = server.accept();
                 connections.incrementAndGet();
+                open.incrementAndGet();
                 Thread session = new Thread(() -> serve(socket), "smtp-stub-session");
                 session.setDaemon(true);
                 session.start();
@@ -83,6 +85,8 @@ final class SmtpStub implements AutoCloseable {
             }
         } catch (IOException e) {
             // the client went away
+        } finally {
+            open.decrementAndGet();
         }
     }
 
