@@ -75,7 +75,8 @@ public final class WebhookParser {
         } catch (InvalidWebhookException unreadable) {
             // not an object: nothing to identify it by
         }
-        row.put("payload", body == null ? "" : body);
+        // a NUL byte (not valid JSON, so it lands here) would make PostgreSQL refuse the row and the webhook get 503
+        row.put("payload", body == null ? "" : body.replace("\0", "\\u0000"));
         return row;
     }
 
@@ -122,7 +123,12 @@ public final class WebhookParser {
         if (!node.isTextual() && !node.isIntegralNumber()) {
             throw new InvalidWebhookException(field + " must be a non-empty string");
         }
-        return node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.asText().trim();
+        String value = node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.asText().trim();
+        if (value.indexOf('\0') >= 0) {
+            // "\u0000" in the JSON: PostgreSQL cannot store it, and no field of an eSIM has one
+            throw new InvalidWebhookException(field + " contains a NUL character");
+        }
+        return value;
     }
 
     /** A short scalar for a quarantine column (up to 100 characters), or null. */
@@ -131,6 +137,6 @@ public final class WebhookParser {
             return null;
         }
         String value = node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.asText().trim();
-        return value.isEmpty() || value.length() > 100 ? null : value;
+        return value.isEmpty() || value.length() > 100 || value.indexOf('\0') >= 0 ? null : value;
     }
 }

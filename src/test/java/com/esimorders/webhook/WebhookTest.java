@@ -211,6 +211,28 @@ class WebhookTest {
     }
 
     @Test
+    void aNulCharacterIsQuarantinedNotRefusedByTheDatabase() {
+        // PostgreSQL cannot store NUL in text: without a quarantine every retry of the provider would get 503
+        String orderId = orderId();
+        order(jdbc, orderId, "ACCEPTED", "nul@customer.example", "FILE", JAPAN, 1);
+        String escaped = topupId();
+        String raw = topupId();
+
+        assertThat(post(app, TOKEN, json(escaped, orderId, JAPAN).replace("\"smdp.example.com\"",
+                "\"smdp\\u0000.example.com\"")).body())
+                .isEqualTo("{\"status\":\"quarantined\",\"reason\":\"smdp contains a NUL character\"}");
+        String withNulByte = json(raw, orderId, JAPAN).replace("smdp.example.com", "smdp\0.example.com");
+        assertThat(post(app, TOKEN, withNulByte).body())
+                .isEqualTo("{\"status\":\"quarantined\",\"reason\":\"body is not valid JSON\"}");
+
+        assertThat(jdbc.queryForObject("SELECT reason FROM webhook_quarantine WHERE topup_id = ?", String.class,
+                escaped)).isEqualTo("smdp contains a NUL character");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM webhook_quarantine WHERE payload = ?", Integer.class,
+                withNulByte.replace("\0", "\\u0000"))).isEqualTo(1);
+        assertThat(count(jdbc, "esim_items", escaped) + count(jdbc, "esim_items", raw)).isZero();
+    }
+
+    @Test
     void harmlessDifferencesAreAppliedAndTheRestIsQuarantinedNamingTheField() {
         String orderId = orderId();
         order(jdbc, orderId, "ACCEPTED", "lenient@customer.example", "FILE", JAPAN, 3);
