@@ -3,13 +3,12 @@ package com.esimorders.ops;
 import com.esimorders.order.OrderStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +30,10 @@ public class BusinessGauges {
     private static final Duration SLOW = Duration.ofSeconds(1);
 
     private final OpsQueries queries;
-    private final Clock clock;
-    private Instant nextRefresh = Instant.MIN;
+    /** System.nanoTime in use: a wall clock stepped back (NTP, a restored VM) would hold the gauges still */
+    private final LongSupplier nanoTime;
+    /** when the next refresh may run (nanoTime), or null before the first */
+    private Long nextRefresh;
     private final Map<String, AtomicLong> orders = new LinkedHashMap<>();
     private final Map<String, AtomicLong> emails = new LinkedHashMap<>();
     private final AtomicLong failingEmails = new AtomicLong();
@@ -43,12 +44,12 @@ public class BusinessGauges {
     private final AtomicLong filesInProgress = new AtomicLong();
 
     public BusinessGauges(OpsQueries queries, MeterRegistry registry) {
-        this(queries, registry, Clock.systemUTC());
+        this(queries, registry, System::nanoTime);
     }
 
-    BusinessGauges(OpsQueries queries, MeterRegistry registry, Clock clock) {
+    BusinessGauges(OpsQueries queries, MeterRegistry registry, LongSupplier nanoTime) {
         this.queries = queries;
-        this.clock = clock;
+        this.nanoTime = nanoTime;
         for (OrderStatus status : OrderStatus.values()) {
             orders.put(status.name(), gauge(registry, "esim.orders", "orders by status", "status", status.name()));
         }
@@ -71,8 +72,8 @@ public class BusinessGauges {
      * unavailable the last values stay and a warning is logged.
      */
     public synchronized void refresh() {
-        Instant start = clock.instant();
-        if (start.isBefore(nextRefresh)) {
+        long start = nanoTime.getAsLong();
+        if (nextRefresh != null && start - nextRefresh < 0) {
             return;
         }
         try {
@@ -88,10 +89,10 @@ public class BusinessGauges {
         } catch (RuntimeException e) {
             LOG.warn("business metrics not refreshed ({}): {}", e.getClass().getSimpleName(), e.getMessage());
         } finally {
-            Instant end = clock.instant();
-            Duration took = Duration.between(start, end);
+            long end = nanoTime.getAsLong();
+            Duration took = Duration.ofNanos(end - start);
             Duration wait = took.multipliedBy(WAIT_FACTOR);
-            nextRefresh = end.plus(wait);
+            nextRefresh = end + wait.toNanos();
             if (took.compareTo(SLOW) > 0) {
                 LOG.info("business metrics took {} ms to compute: the next refresh is in {} s at the earliest",
                         took.toMillis(), wait.toSeconds());

@@ -54,6 +54,11 @@ public class OpsChecks {
         return queries.orders(wanted, since(since), limit(limit), blank(cursor) ? null : OpsQueries.Cursor.decode(cursor));
     }
 
+    /** GET /ops/overdue?limit= (at most, and by default, {@value #MAX_LIMIT}: the oldest first) */
+    public List<OpsQueries.Overdue> overdue(@Header("limit") String limit) {
+        return queries.overdue(blank(limit) ? MAX_LIMIT : limit(limit));
+    }
+
     /** GET /ops/quarantine?all=&limit= */
     public List<OpsQueries.Quarantined> quarantine(@Header("all") String all, @Header("limit") String limit) {
         return queries.quarantine("true".equalsIgnoreCase(all), limit(limit));

@@ -9,11 +9,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
  * The read side of the operator API and of the business gauges: plain SQL that runs unchanged on H2 and PostgreSQL.
@@ -108,7 +111,7 @@ public class OpsQueries {
         List<Line> lines = jdbc.query("SELECT option_id, qty FROM order_lines WHERE external_order_id = ?"
                 + " ORDER BY line_no", (rs, i) -> new Line(rs.getString(1), rs.getInt(2)), externalOrderId);
         List<HistoryRow> history = jdbc.query("SELECT changed_at, from_status, to_status, attempt, detail"
-                + " FROM order_history WHERE external_order_id = ? ORDER BY id", (rs, i) -> new HistoryRow(time(rs, 1),
+                + " FROM order_history WHERE external_order_id = ? ORDER BY changed_at, id", (rs, i) -> new HistoryRow(time(rs, 1),
                 rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5)), externalOrderId);
         List<Item> items = jdbc.query("SELECT e.topup_id, e.option_id, e.status, m.created_at, m.status, m.recipient,"
                 + " m.attempts, m.sent_at, m.last_error, m.next_attempt_at FROM esim_items e"
@@ -170,7 +173,8 @@ public class OpsQueries {
     /** Quarantined webhooks, newest first; only those not applied yet unless {@code all}. Never the payload. */
     public List<Quarantined> quarantine(boolean all, int limit) {
         return jdbc.query("SELECT id, reason, topup_id, external_order_id, received_at, applied_at"
-                + " FROM webhook_quarantine" + (all ? "" : " WHERE applied_at IS NULL") + " ORDER BY id DESC LIMIT ?",
+                + " FROM webhook_quarantine" + (all ? "" : " WHERE applied_at IS NULL") + " ORDER BY received_at DESC, id DESC"
+                + " LIMIT ?",
                 (rs, i) -> new Quarantined(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         time(rs, 5), time(rs, 6)), limit);
     }
@@ -185,15 +189,24 @@ public class OpsQueries {
 
     /**
      * ACCEPTED orders whose eSIMs have not all arrived {@code esim.webhook.overdue-after} after they were accepted
-     * (by the database clock), oldest first: the list for the provider's support.
+     * (by the database clock), oldest first, {@code limit} at most: the list for the provider's support.
      */
-    public List<Overdue> overdue() {
+    public List<Overdue> overdue(int limit) {
         List<Overdue> orders = jdbc.query("SELECT external_order_id, accepted_at, ordered, received FROM "
-                + OVERDUE + " ORDER BY accepted_at, external_order_id",
-                (rs, i) -> new Overdue(rs.getString(1), time(rs, 2), rs.getInt(3), rs.getInt(4), null), overdueAfterMs);
+                + OVERDUE + " ORDER BY accepted_at, external_order_id LIMIT ?",
+                (rs, i) -> new Overdue(rs.getString(1), time(rs, 2), rs.getInt(3), rs.getInt(4), null), overdueAfterMs,
+                limit);
+        if (orders.isEmpty()) {
+            return orders;
+        }
+        Map<String, List<String>> topupIds = new HashMap<>();
+        List<String> ids = orders.stream().map(Overdue::externalOrderId).toList();
+        jdbc.query("SELECT external_order_id, topup_id FROM esim_items WHERE external_order_id IN ("
+                + String.join(",", Collections.nCopies(ids.size(), "?")) + ") ORDER BY topup_id",
+                (RowCallbackHandler) rs -> topupIds.computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
+                        .add(rs.getString(2)), ids.toArray());
         return orders.stream().map(o -> new Overdue(o.externalOrderId(), o.acceptedAt(), o.esimsOrdered(),
-                o.esimsReceived(), jdbc.queryForList("SELECT topup_id FROM esim_items WHERE external_order_id = ?"
-                        + " ORDER BY topup_id", String.class, o.externalOrderId()))).toList();
+                o.esimsReceived(), topupIds.getOrDefault(o.externalOrderId(), List.of()))).toList();
     }
 
     /**

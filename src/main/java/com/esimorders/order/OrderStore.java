@@ -242,7 +242,7 @@ public class OrderStore {
     /** Ids of the webhooks for this order still in quarantine (not applied), oldest first. */
     public List<Long> quarantinedWebhooks(String externalOrderId) {
         return jdbc.queryForList("SELECT id FROM webhook_quarantine WHERE external_order_id = ? AND applied_at IS NULL"
-                + " ORDER BY id", Long.class, externalOrderId);
+                + " ORDER BY received_at, id", Long.class, externalOrderId);
     }
 
     /** {@link #quarantinedWebhooks} of an order (the split of direct:apply-quarantined-webhooks). */

@@ -3,11 +3,8 @@ package com.esimorders.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.util.function.LongSupplier;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -23,20 +20,20 @@ class BusinessGaugesTest {
         Flyway.configure().dataSource(dataSource).load().migrate();
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        // every reading of the clock is 10 s after the one before: each refresh seems to take 10 s
-        SteppingClock clock = new SteppingClock(Duration.ofSeconds(10));
-        BusinessGauges gauges = new BusinessGauges(new OpsQueries(dataSource, 600_000), registry, clock);
+        // every reading of the timer is 10 s after the one before: each refresh seems to take 10 s
+        SteppingTimer timer = new SteppingTimer(Duration.ofSeconds(10));
+        BusinessGauges gauges = new BusinessGauges(new OpsQueries(dataSource, 600_000), registry, timer);
 
         Ops.order(jdbc, "G-1", "ACCEPTED", "a@example.com", "opt-1", 1);
         gauges.refresh(); // from t=0 to t=10 s: the next refresh waits until t=200 s
         assertThat(accepted(registry)).isEqualTo(1);
 
         Ops.order(jdbc, "G-2", "ACCEPTED", "b@example.com", "opt-1", 1);
-        clock.set(Instant.EPOCH.plusSeconds(199));
+        timer.set(Duration.ofSeconds(199));
         gauges.refresh();
         assertThat(accepted(registry)).as("skipped: the wait after a 10 s refresh is not over").isEqualTo(1);
 
-        clock.set(Instant.EPOCH.plusSeconds(200));
+        timer.set(Duration.ofSeconds(200));
         gauges.refresh();
         assertThat(accepted(registry)).isEqualTo(2);
     }
@@ -45,33 +42,25 @@ class BusinessGaugesTest {
         return registry.get("esim.orders").tag("status", "ACCEPTED").gauge().value();
     }
 
-    private static final class SteppingClock extends Clock {
-        private final Duration step;
-        private Instant now = Instant.EPOCH;
+    /** A System.nanoTime stand-in that starts at an arbitrary value (as nanoTime may) and moves by a step per reading. */
+    private static final class SteppingTimer implements LongSupplier {
+        private static final long ORIGIN = Long.MAX_VALUE - Duration.ofSeconds(100).toNanos();
+        private final long step;
+        private long now = ORIGIN;
 
-        SteppingClock(Duration step) {
-            this.step = step;
+        SteppingTimer(Duration step) {
+            this.step = step.toNanos();
         }
 
-        void set(Instant instant) {
-            now = instant;
+        void set(Duration sinceOrigin) {
+            now = ORIGIN + sinceOrigin.toNanos();
         }
 
         @Override
-        public Instant instant() {
-            Instant reading = now;
-            now = now.plus(step);
+        public long getAsLong() {
+            long reading = now;
+            now += step;
             return reading;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

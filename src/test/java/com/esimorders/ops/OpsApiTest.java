@@ -328,8 +328,11 @@ class OpsApiTest {
         order(jdbc, id, "ACCEPTED", "held@customer.example", JAPAN, 1);
         jdbc.update("INSERT INTO esim_items (topup_id, external_order_id, option_id, status) VALUES (?, ?, ?, 'DELIVERED')",
                 topupId, id, JAPAN);
-        jdbc.update("INSERT INTO mail_outbox (topup_id, recipient, status, attempts, claimed_until) VALUES (?,"
-                + " 'held@customer.example', 'PENDING', 1, CURRENT_TIMESTAMP + INTERVAL '5' MINUTE)", topupId);
+        // held by a live instance (it beats for the test's length), not free for this one's outbox poller to take
+        String other = "other-instance-" + topupId;
+        jdbc.update("INSERT INTO app_instances (instance_id) VALUES (?)", other);
+        jdbc.update("INSERT INTO mail_outbox (topup_id, recipient, status, attempts, claimed_by, claimed_until) VALUES"
+                + " (?, 'held@customer.example', 'PENDING', 1, ?, CURRENT_TIMESTAMP + INTERVAL '5' MINUTE)", topupId, other);
 
         HttpResponse<String> response = post(url("/ops/emails/" + topupId + "/resend"), BEARER, "{\"to\":\"x@y.example\"}");
 
@@ -442,6 +445,19 @@ class OpsApiTest {
             assertThat(late.path("topup_ids")).extracting(JsonNode::asText).containsExactlyInAnyOrder(received, missing);
         });
         assertThat(find(json(get(url("/ops/overdue"), BEARER)), "external_order_id", complete)).isNull();
+    }
+
+    @Test
+    void theOverdueListIsBoundedByItsLimit() {
+        for (String id : List.of(orderId("LATE-A"), orderId("LATE-B"))) {
+            order(jdbc, id, "ACCEPTED", null, JAPAN, 1);
+            jdbc.update("UPDATE order_history SET changed_at = changed_at - INTERVAL '1' HOUR WHERE external_order_id = ?",
+                    id);
+        }
+
+        assertThat(json(get(url("/ops/overdue?limit=1"), BEARER))).hasSize(1);
+        assertThat(json(get(url("/ops/overdue"), BEARER)).size()).isGreaterThanOrEqualTo(2);
+        assertThat(get(url("/ops/overdue?limit=501"), BEARER).statusCode()).isEqualTo(400);
     }
 
     // --- helpers ---
