@@ -38,6 +38,11 @@ public class OpsConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
+    public OpsActions opsActions(@PropertyInject("esim.ops.max-running-actions") int maxRunningActions) {
+        return new OpsActions(maxRunningActions);
+    }
+
+    @BindToRegistry
     public OpsToken opsToken() {
         return new OpsToken(token.trim());
     }
