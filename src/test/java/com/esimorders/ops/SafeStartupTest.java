@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.esimorders.TestApp;
+import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,28 @@ class SafeStartupTest {
         try (TestApp app = TestApp.start("prod", settings)) {
             assertThat(Ops.get(app.baseUrl() + "/ops/orders", null).statusCode()).isEqualTo(401);
             assertThat(Ops.get(app.baseUrl() + "/ops/orders", "Bearer " + LONG_OPS_TOKEN).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void noProfileStartsWithAWebhookTokenNoUrlMatchesAnUnknownMailModeOrATakenPort() throws Exception {
+        Map<String, String> slash = prod();
+        slash.put("esim.webhook.token", "q2Xh7m0KfT9/bLw3Yp1rZc8vN5sD4eGaHjUoIiE6Rk0=");
+        assertThatThrownBy(() -> TestApp.start("prod", slash).close()).rootCause()
+                .hasMessageContainingAll("ESIM_WEBHOOK_TOKEN", "letters, digits").hasMessageNotContaining("q2Xh7m0");
+        for (String mode : List.of("SMTP", "File", "")) {
+            Map<String, String> settings = prod();
+            settings.put("esim.mail.mode", mode);
+            settings.put("esim.smtp.host", "");
+            assertThatThrownBy(() -> TestApp.start("prod", settings).close()).as(mode).rootCause()
+                    .hasMessageContaining("ESIM_MAIL_MODE (esim.mail.mode) must be smtp or file");
+        }
+        try (ServerSocket taken = new ServerSocket(TestApp.freePort())) {
+            assertThatThrownBy(() -> TestApp.start(Map.of("esim.http.port", String.valueOf(taken.getLocalPort())))
+                    .close()).rootCause().hasMessageContainingAll("ESIM_HTTP_PORT", "is in use");
+            assertThatThrownBy(() -> TestApp.start(Map.of("esim.broker.embedded-port",
+                    String.valueOf(taken.getLocalPort()))).close()).rootCause()
+                    .hasMessageContainingAll("ESIM_BROKER_EMBEDDED_PORT", "is in use");
         }
     }
 
