@@ -9,7 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/esim-orders} on the packaged jar: the first start records an AppCDS archive when it is stopped, and the
- * next start maps it ({@code -Xshare:on} makes that JVM refuse to start otherwise).
+ * next start maps it ({@code -Xshare:on} makes that JVM refuse to start otherwise); a recording of another jar is
+ * recorded again.
  */
 class LauncherIT {
 
@@ -30,8 +33,10 @@ class LauncherIT {
     void theFirstStartRecordsTheArchiveWhenStoppedAndTheNextStartMapsIt(@TempDir Path dir) throws Exception {
         Path archive = dir.resolve("esim-orders.jsa");
         Path recording = dir.resolve("esim-orders.jsa.new");
+        // a copy of the jar, whose time the test changes below
+        Path jar = Files.copy(JAR, dir.resolve("esim-orders.jar"));
         int port = TestApp.freePort();
-        Map<String, String> env = new HashMap<>(Map.of("ESIM_JAR", JAR.toString(), "ESIM_CDS_ARCHIVE", archive.toString(),
+        Map<String, String> env = new HashMap<>(Map.of("ESIM_JAR", jar.toString(), "ESIM_CDS_ARCHIVE", archive.toString(),
                 "ESIM_HTTP_PORT", String.valueOf(port), "ESIM_BROKER_EMBEDDED_PORT", String.valueOf(TestApp.freePort()),
                 "ESIM_DATA_DIR", dir.resolve("data").toString(), "ESIM_WORK_DIR", dir.resolve("orders").toString()));
 
@@ -56,6 +61,22 @@ class LauncherIT {
         } finally {
             second.destroy();
             second.waitFor(60, TimeUnit.SECONDS);
+        }
+
+        // a new jar (here: the jar's time changed, which the archives recorded do not match), then a recording of the
+        // old one written after it (the previous build's JVM stopped after the new jar was copied in): the recording
+        // is dropped and the jar recorded again, not mapped
+        Files.copy(archive, recording);
+        Files.setLastModifiedTime(archive, FileTime.from(Instant.now().minusSeconds(120)));
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(60)));
+        env.remove("JAVA_OPTS");
+        Process third = start(env, dir.resolve("third.log"), port);
+        try {
+            assertThat(third.info().commandLine()).hasValueSatisfying(command ->
+                    assertThat(command).contains("-XX:ArchiveClassesAtExit=" + recording));
+        } finally {
+            third.destroy();
+            third.waitFor(60, TimeUnit.SECONDS);
         }
     }
 
