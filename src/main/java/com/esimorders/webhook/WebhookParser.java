@@ -115,15 +115,12 @@ public final class WebhookParser {
         return value.isEmpty() ? null : value;
     }
 
-    /**
-     * The trimmed text of a string; a whole number where a string was expected (a topup_id sent as a number) is read
-     * as its digits.
-     */
+    /** The field's {@link #scalar}, refused when it is not a string or a whole number, or holds NUL. */
     private static String text(JsonNode node, String field) {
-        if (!node.isTextual() && !node.isIntegralNumber()) {
+        String value = scalar(node);
+        if (value == null) {
             throw new InvalidWebhookException(field + " must be a non-empty string");
         }
-        String value = node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.asText().trim();
         if (value.indexOf('\0') >= 0) {
             // "\u0000" in the JSON: PostgreSQL cannot store it, and no field of an eSIM has one
             throw new InvalidWebhookException(field + " contains a NUL character");
@@ -133,10 +130,18 @@ public final class WebhookParser {
 
     /** A short scalar for a quarantine column (up to 100 characters), or null. */
     private static String readable(JsonNode node) {
-        if (node == null || !(node.isTextual() || node.isIntegralNumber())) {
-            return null;
+        String value = node == null ? null : scalar(node);
+        return value == null || value.isEmpty() || value.length() > 100 || value.indexOf('\0') >= 0 ? null : value;
+    }
+
+    /**
+     * The trimmed text of a string; a whole number where a string was expected (a topup_id sent as a number) is read
+     * as its digits; null for anything else.
+     */
+    private static String scalar(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            return node.bigIntegerValue().toString();
         }
-        String value = node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.asText().trim();
-        return value.isEmpty() || value.length() > 100 || value.indexOf('\0') >= 0 ? null : value;
+        return node.isTextual() ? node.asText().trim() : null;
     }
 }
